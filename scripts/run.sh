@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Quick start, first command: get a nats-server >= 2.12, start it with nats-server.conf (store in
+# .data/nats), then build and run the host with all modules on http://localhost:8080.
+# Ctrl-C stops the host gracefully, then the server. Extra arguments go to the host.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+server="$(scripts/ensure-nats-server.sh)"
+mkdir -p .data/nats
+if port_open 4222; then
+  echo "run: something already listens on 127.0.0.1:4222; using it as the NATS server" >&2
+else
+  "$server" -c nats-server.conf >.data/nats-server.log 2>&1 &
+  nats_pid=$!
+  trap 'kill -TERM "$nats_pid" 2>/dev/null && wait "$nats_pid" 2>/dev/null; echo "run: nats-server stopped" >&2' EXIT
+  for _ in $(seq 1 50); do port_open 4222 && break; sleep 0.2; done
+  port_open 4222 || { echo "run: nats-server did not start; see .data/nats-server.log" >&2; exit 1; }
+  echo "run: $("$server" --version) on nats://127.0.0.1:4222 (monitoring http://127.0.0.1:8222), log .data/nats-server.log" >&2
+fi
+
+export Nats__Url="${Nats__Url:-nats://127.0.0.1:4222}"
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:8080}"
+dotnet build src/Host -c Release -nologo -v quiet
+echo "run: OrderHost on $ASPNETCORE_URLS (Ctrl-C to stop)" >&2
+dotnet src/Host/bin/Release/net10.0/OrderHost.dll "$@"

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Diagnostics;
+
+namespace OrderHost.Host.Health;
+
+/// <summary>Ready when NATS is connected, the topology is provisioned, the stream answers and every consume loop runs.</summary>
+internal sealed class MessagingReadinessCheck(
+    INatsConnection connection,
+    INatsJSContext jetStream,
+    MessagingStatus status,
+    IOptions<NatsOptions> options) : IHealthCheck
+{
+    private static readonly TimeSpan StreamProbeTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (connection.ConnectionState != NatsConnectionState.Open)
+        {
+            return HealthCheckResult.Unhealthy($"NATS connection is {connection.ConnectionState}.");
+        }
+
+        if (!status.Provisioned)
+        {
+            return HealthCheckResult.Unhealthy($"JetStream topology not provisioned yet: {status.ProvisioningError ?? "in progress"}.");
+        }
+
+        var stream = options.Value.Stream.Name;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(StreamProbeTimeout);
+            await jetStream.GetStreamAsync(stream, cancellationToken: timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"Stream {stream} is not reachable: {ex.Message}");
+        }
+
+        var down = status.Consumers.Where(c => !c.Running).Select(c => $"{c.Name} ({c.LastError ?? "starting"})").ToList();
+        return down.Count == 0
+            ? HealthCheckResult.Healthy($"Connected; stream {stream} reachable; {status.Consumers.Count()} consumers running.")
+            : HealthCheckResult.Unhealthy($"Consume loops not running: {string.Join(", ", down)}.");
+    }
+}

@@ -1,0 +1,64 @@
+using FastEndpoints;
+using FastEndpoints.Swagger;
+using OrderHost.Host.Composition;
+using OrderHost.Host.Health;
+using OrderHost.Host.Http;
+using OrderHost.Host.Telemetry;
+using OrderHost.Messaging;
+
+namespace OrderHost.Host;
+
+/// <summary>Composes the process: the enabled modules, HTTP, health, telemetry. Tests build the same application.</summary>
+public static class OrderHostApplication
+{
+    public const string DefaultUrl = "http://localhost:8080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Host:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+        builder.Services.AddMessaging(builder.Configuration);
+        var endpointAssemblies = builder.AddEnabledModules();
+
+        builder.AddOrderHostHttp();
+        builder.AddOrderHostTelemetry();
+        builder.Services.AddOrderHostHealth();
+        if (endpointAssemblies.Count > 0)
+        {
+            builder.Services
+                .AddFastEndpoints(o =>
+                {
+                    o.DisableAutoDiscovery = true;
+                    o.Assemblies = endpointAssemblies;
+                })
+                .SwaggerDocument(d => d.DocumentSettings = s =>
+                {
+                    s.Title = "OrderHost";
+                    s.Version = "v1";
+                });
+        }
+
+        var app = builder.Build();
+        app.UseOrderHostProblems();
+        app.MapOrderHostHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (endpointAssemblies.Count > 0)
+        {
+            app.UseFastEndpoints(c => c.Errors.UseProblemDetails());
+            app.UseSwaggerGen();
+        }
+
+        return app;
+    }
+}

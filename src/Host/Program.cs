@@ -1,0 +1,4 @@
+using OrderHost.Host;
+
+var app = OrderHostApplication.Build(args);
+await app.RunAsync();

@@ -1,0 +1,29 @@
+namespace OrderHost.Messaging.Configuration;
+
+/// <summary>Defaults every subscription starts from; a subscription may override any of them.</summary>
+public sealed class ConsumerDefaultsOptions
+{
+    /// <summary>Deliveries before a failing message is dead-lettered.</summary>
+    public int MaxDeliver { get; set; } = 5;
+
+    /// <summary>How long the server waits for an ack before redelivering.</summary>
+    public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delay before each redelivery after a transient failure; the last entry repeats.</summary>
+    public TimeSpan[] NakDelays { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+
+    /// <summary>Messages handled at once per consumer in this process.</summary>
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>Messages the client buffers per consumer (pull batch).</summary>
+    public int PullBatch { get; set; } = 64;
+
+    /// <summary>Unacknowledged messages the server allows per consumer across all processes.</summary>
+    public int MaxAckPending { get; set; } = 1000;
+
+    /// <summary>Wait for the server to confirm each ack (double ack).</summary>
+    public bool DoubleAck { get; set; } = true;
+
+    /// <summary>How often consumer lag (num_pending, ack pending) is read from the server.</summary>
+    public TimeSpan LagInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

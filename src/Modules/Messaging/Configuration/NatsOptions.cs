@@ -1,0 +1,28 @@
+namespace OrderHost.Messaging.Configuration;
+
+/// <summary>Connection and topology settings, bound from the <c>Nats</c> configuration section.</summary>
+public sealed class NatsOptions
+{
+    public const string SectionName = "Nats";
+
+    /// <summary>Server URL(s); comma-separated for a cluster.</summary>
+    public string Url { get; set; } = "nats://127.0.0.1:4222";
+
+    /// <summary>Client name shown in the server's connection reports.</summary>
+    public string ClientName { get; set; } = "orderhost";
+
+    /// <summary>Replicas for every stream and bucket this process provisions (1, or 3 on a 3-node cluster).</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>Bounds every JetStream API call and publish acknowledgement.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the client pings; two missed pongs mark the connection stale.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public StreamLimitsOptions Stream { get; set; } = new();
+
+    public StreamLimitsOptions DeadLetterStream { get; set; } = new() { Name = "ORDERS_DLQ", Subjects = ["dlq.orders.>"], MaxAge = TimeSpan.FromDays(90), MaxMessages = 1_000_000, MaxBytes = 1L * 1024 * 1024 * 1024 };
+
+    public ConsumerDefaultsOptions Consumers { get; set; } = new();
+}

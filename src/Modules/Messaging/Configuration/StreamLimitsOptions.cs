@@ -1,0 +1,20 @@
+namespace OrderHost.Messaging.Configuration;
+
+/// <summary>Name, subjects and retention limits of a stream; the oldest messages are discarded at a limit.</summary>
+public sealed class StreamLimitsOptions
+{
+    public string Name { get; set; } = "ORDERS";
+
+    public string[] Subjects { get; set; } = ["orders.>"];
+
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>-1 means unlimited.</summary>
+    public long MaxMessages { get; set; } = 10_000_000;
+
+    /// <summary>-1 means unlimited. The server reserves this much of its file store for the stream.</summary>
+    public long MaxBytes { get; set; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>Window in which a repeated <c>Nats-Msg-Id</c> is dropped as a duplicate.</summary>
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
+}

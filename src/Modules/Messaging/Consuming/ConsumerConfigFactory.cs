@@ -1,0 +1,43 @@
+namespace OrderHost.Messaging.Consuming;
+
+/// <summary>The server-side shape of a consumer, and the check that the server kept it.</summary>
+internal static class ConsumerConfigFactory
+{
+    public static ConsumerConfig Create(ConsumerDefinition definition)
+    {
+        var settings = definition.Settings;
+        var subjects = definition.Subjects.Order(StringComparer.Ordinal).ToArray();
+        var config = new ConsumerConfig(definition.DurableName)
+        {
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            AckWait = settings.AckWait,
+            MaxDeliver = settings.MaxDeliver,
+            MaxAckPending = settings.MaxAckPending,
+        };
+
+        // Always filter: a durable without one would receive every subject of the stream.
+        if (subjects.Length == 1)
+        {
+            config.FilterSubject = subjects[0];
+        }
+        else
+        {
+            config.FilterSubjects = subjects;
+        }
+
+        return config;
+    }
+
+    public static void EnsureServerHonoured(ConsumerDefinition definition, ConsumerConfig actual)
+    {
+        var expected = definition.Subjects.Order(StringComparer.Ordinal);
+        var got = (actual.FilterSubjects is { Count: > 0 } many ? many : [actual.FilterSubject ?? string.Empty])
+            .Order(StringComparer.Ordinal);
+        if (!expected.SequenceEqual(got, StringComparer.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"Consumer '{definition.DurableName}' has filter [{string.Join(',', got)}] on the server, not [{string.Join(',', expected)}].");
+        }
+    }
+}

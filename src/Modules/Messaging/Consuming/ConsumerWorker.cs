@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Hosting;
+using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Topology;
+
+namespace OrderHost.Messaging.Consuming;
+
+/// <summary>
+/// Runs one durable pull consumer for the life of the host: (re)creates it, consumes with bounded
+/// concurrency, and restarts after any error (deleted consumer, lost server). On shutdown it stops
+/// pulling, lets in-flight and buffered messages finish and settle, then returns.
+/// </summary>
+internal sealed partial class ConsumerWorker(
+    ConsumerDefinition definition,
+    string stream,
+    INatsJSContext jetStream,
+    TopologyProvisioner topology,
+    MessageProcessor processor,
+    MessagingStatus status,
+    MessagingMetrics metrics,
+    TimeProvider timeProvider,
+    TimeSpan lagInterval,
+    ILogger logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(10);
+
+    // Cancelled only when the host's shutdown timeout runs out: handlers get that long to finish.
+    private readonly CancellationTokenSource _abortHandling = new();
+    private readonly ConsumerStatus _status = status.Consumer(definition.DurableName);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var abortOnTimeout = cancellationToken.Register(_abortHandling.Cancel);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _abortHandling.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await topology.WhenProvisioned(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Task? lagLoop = null;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var consumer = await EnsureConsumerAsync(stoppingToken).ConfigureAwait(false);
+                _status.MarkRunning();
+                failures = 0;
+                lagLoop ??= ObserveLagAsync(lagCts.Token);
+                LogConsuming(definition.DurableName, definition.Subjects);
+                await ConsumeUntilStoppedAsync(consumer, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _status.MarkDown(ex.Message);
+                metrics.LoopRestarted(definition.DurableName);
+                LogLoopFailed(ex, definition.DurableName);
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, failures++), MaxRestartDelay.TotalMilliseconds));
+            try
+            {
+                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        _status.MarkStopped();
+        await lagCts.CancelAsync().ConfigureAwait(false);
+        if (lagLoop is not null)
+        {
+            await lagLoop.ConfigureAwait(false);
+        }
+
+        LogStopped(definition.DurableName);
+    }
+
+    private async Task<INatsJSConsumer> EnsureConsumerAsync(CancellationToken cancellationToken)
+    {
+        var config = ConsumerConfigFactory.Create(definition);
+        var consumer = await jetStream.CreateOrUpdateConsumerAsync(stream, config, cancellationToken).ConfigureAwait(false);
+        ConsumerConfigFactory.EnsureServerHonoured(definition, consumer.Info.Config);
+        return consumer;
+    }
+
+    private async Task ConsumeUntilStoppedAsync(INatsJSConsumer consumer, CancellationToken stoppingToken)
+    {
+        var settings = definition.Settings;
+        var opts = new NatsJSConsumeOpts
+        {
+            MaxMsgs = settings.PullBatch,
+            Expires = TimeSpan.FromSeconds(30),
+            IdleHeartbeat = TimeSpan.FromSeconds(5),
+            DrainOnCancel = true,
+        };
+
+        using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        try
+        {
+            // On stop the enumeration stops pulling and still yields what is buffered, so it is settled too.
+            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, stoppingToken).ConfigureAwait(false))
+            {
+                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                _ = ProcessAndReleaseAsync(msg, slots);
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < settings.MaxConcurrency; i++)
+            {
+                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ProcessAndReleaseAsync(INatsJSMsg<byte[]> msg, SemaphoreSlim slots)
+    {
+        try
+        {
+            await processor.ProcessAsync(msg, _abortHandling.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task ObserveLagAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(lagInterval, timeProvider);
+        do
+        {
+            try
+            {
+                var consumer = await jetStream.GetConsumerAsync(stream, definition.DurableName, cancellationToken).ConfigureAwait(false);
+                _status.Observe(consumer.Info.NumPending, (ulong)consumer.Info.NumAckPending);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogLagFailed(ex, definition.DurableName);
+            }
+
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} pulling {Subjects}")]
+    private partial void LogConsuming(string consumer, IReadOnlyCollection<string> subjects);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consume loop {Consumer} ended with an error; restarting")]
+    private partial void LogLoopFailed(Exception exception, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} stopped; in-flight messages settled")]
+    private partial void LogStopped(string consumer);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the lag of {Consumer}")]
+    private partial void LogLagFailed(Exception exception, string consumer);
+}

@@ -1,0 +1,13 @@
+using OrderHost.Messaging.Events;
+
+namespace OrderHost.Messaging.Consuming;
+
+/// <summary>Decodes the bytes of one subject and runs its handler in a fresh scope.</summary>
+internal interface IMessageRoute
+{
+    string Subject { get; }
+
+    IIntegrationEvent Decode(ReadOnlySpan<byte> data);
+
+    Task InvokeAsync(IServiceProvider services, IIntegrationEvent evt, DeliveryInfo delivery, CancellationToken cancellationToken);
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using OrderHost.Messaging.DeadLetters;
+using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Events;
+
+namespace OrderHost.Messaging.Consuming;
+
+/// <summary>
+/// Settles one message: decode, run the handler, then ack; nak with a back-off on a transient
+/// failure; dead-letter and terminate on a permanent one or on the last allowed delivery.
+/// Never throws: a message that cannot be settled is left to redelivery.
+/// </summary>
+internal sealed partial class MessageProcessor(
+    ConsumerDefinition definition,
+    string stream,
+    IServiceProvider services,
+    DeadLetterWriter deadLetters,
+    MessagingMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger logger)
+{
+    public async Task ProcessAsync(INatsJSMsg<byte[]> msg, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        var delivery = DescribeDelivery(msg);
+        using var activity = MessageActivity.StartProcess(msg.Headers, msg.Subject, definition.DurableName);
+        using var deliveryScope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["Consumer"] = definition.DurableName,
+            ["Subject"] = msg.Subject,
+            ["StreamSequence"] = delivery.StreamSequence,
+            ["DeliveryCount"] = delivery.DeliveryCount,
+            ["CorrelationId"] = delivery.CorrelationId,
+            ["TraceId"] = Activity.Current?.TraceId.ToString(),
+        });
+
+        var outcome = await SettleAsync(msg, delivery, activity, cancellationToken).ConfigureAwait(false);
+        if (outcome is not null)
+        {
+            metrics.Handled(definition.DurableName, outcome, timeProvider.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<string?> SettleAsync(INatsJSMsg<byte[]> msg, DeliveryInfo delivery, Activity? activity, CancellationToken cancellationToken)
+    {
+        var data = msg.Data ?? [];
+        try
+        {
+            if (!definition.Routes.TryGetValue(msg.Subject, out var route))
+            {
+                throw new PermanentMessageException($"no handler for subject {msg.Subject}", DeadLetterReasons.NoHandler);
+            }
+
+            var evt = route.Decode(data);
+            activity?.SetTag("orderhost.order_id", evt.OrderId);
+            using (logger.BeginScope(new Dictionary<string, object?> { ["OrderId"] = evt.OrderId }))
+            {
+                await route.InvokeAsync(services, evt, delivery, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (PermanentMessageException ex)
+        {
+            LogPermanentFailure(ex.Reason);
+            return await DeadLetterAsync(msg, delivery, data, ex.Reason, ex.ReasonCode, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            if (delivery.DeliveryCount >= (ulong)definition.Settings.MaxDeliver)
+            {
+                LogGivingUp(ex, delivery.DeliveryCount);
+                var reason = $"max deliveries ({definition.Settings.MaxDeliver}) reached; last error: {ex.GetType().Name}: {ex.Message}";
+                return await DeadLetterAsync(msg, delivery, data, reason, DeadLetterReasons.MaxDeliveries, cancellationToken).ConfigureAwait(false);
+            }
+
+            var delay = definition.Settings.NakDelayFor(delivery.DeliveryCount);
+            LogTransientFailure(ex, delay);
+            return await TrySettleAsync(() => msg.NakAsync(AckOpts() with { NakDelay = delay }, cancellationToken), "nak").ConfigureAwait(false);
+        }
+
+        return await TrySettleAsync(() => msg.AckAsync(AckOpts(), cancellationToken), "ack").ConfigureAwait(false);
+    }
+
+    private async Task<string?> DeadLetterAsync(INatsJSMsg<byte[]> msg, DeliveryInfo delivery, byte[] data, string reason, string reasonCode, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await deadLetters.WriteAsync(stream, delivery, data, msg.Headers, reason, reasonCode, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Never terminate what is not safely dead-lettered: retry later instead.
+            LogDeadLetterFailed(ex);
+            var delay = definition.Settings.NakDelayFor(delivery.DeliveryCount);
+            return await TrySettleAsync(() => msg.NakAsync(AckOpts() with { NakDelay = delay }, cancellationToken), "nak").ConfigureAwait(false);
+        }
+
+        return await TrySettleAsync(() => msg.AckTerminateAsync(AckOpts() with { TerminateReason = reason }, cancellationToken), "term").ConfigureAwait(false);
+    }
+
+    private async Task<string?> TrySettleAsync(Func<ValueTask> settle, string outcome)
+    {
+        try
+        {
+            await settle().ConfigureAwait(false);
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            // The outcome is unknown: the server redelivers after AckWait and handlers are idempotent.
+            LogSettleFailed(ex, outcome);
+            return null;
+        }
+    }
+
+    private AckOpts AckOpts() => new() { DoubleAck = definition.Settings.DoubleAck };
+
+    private DeliveryInfo DescribeDelivery(INatsJSMsg<byte[]> msg)
+    {
+        var metadata = msg.Metadata;
+        string? correlationId = null;
+        msg.Headers?.TryGetLastValue(MessageHeaders.CorrelationId, out correlationId);
+        return new DeliveryInfo(
+            definition.DurableName,
+            msg.Subject,
+            metadata?.Sequence.Stream ?? 0,
+            metadata?.NumDelivered ?? 1,
+            metadata?.Timestamp ?? timeProvider.GetUtcNow(),
+            correlationId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message cannot be processed: {Reason}; dead-lettering it")]
+    private partial void LogPermanentFailure(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handler failed on delivery {DeliveryCount}, the last allowed; dead-lettering it")]
+    private partial void LogGivingUp(Exception exception, ulong deliveryCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler failed; redelivering in {Delay}")]
+    private partial void LogTransientFailure(Exception exception, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the dead letter; the message will be retried")]
+    private partial void LogDeadLetterFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not {Outcome} the message; it will be redelivered")]
+    private partial void LogSettleFailed(Exception exception, string outcome);
+}

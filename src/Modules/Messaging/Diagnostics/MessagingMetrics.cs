@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+using OrderHost.Messaging.Consuming;
+
+namespace OrderHost.Messaging.Diagnostics;
+
+/// <summary>The kernel's instruments; names follow the external metric contract.</summary>
+public sealed class MessagingMetrics
+{
+    private readonly Counter<long> _handled;
+    private readonly Histogram<double> _handlerDuration;
+    private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _loopRestarts;
+
+    public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, INatsConnection connection)
+    {
+        var meter = meterFactory.Create(MessagingTelemetry.MeterName);
+        _handled = meter.CreateCounter<long>("orderhost.messages.handled", description: "Messages handled, by consumer and outcome (ack, nak, term).");
+        _handlerDuration = meter.CreateHistogram(
+            "orderhost.handler.duration",
+            unit: "s",
+            description: "Time from receiving a message to settling it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MessagingTelemetry.LatencyBuckets });
+        _deadLetters = meter.CreateCounter<long>("orderhost.dead_letters", description: "Messages copied to the dead-letter stream.");
+        _loopRestarts = meter.CreateCounter<long>("orderhost.consumer.restarts", description: "Consume loops restarted after an error.");
+        meter.CreateObservableGauge(
+            "orderhost.consumer.pending_messages",
+            () => status.Consumers.Select(c => new Measurement<long>(c.Pending, new KeyValuePair<string, object?>("consumer", c.Name))),
+            description: "JetStream num_pending: messages not yet delivered to the consumer (lag).");
+        meter.CreateObservableGauge(
+            "orderhost.consumer.ack_pending_messages",
+            () => status.Consumers.Select(c => new Measurement<long>(c.AckPending, new KeyValuePair<string, object?>("consumer", c.Name))),
+            description: "Messages delivered and not yet acknowledged.");
+        meter.CreateObservableGauge(
+            "orderhost.nats.connected",
+            () => connection.ConnectionState == NatsConnectionState.Open ? 1 : 0,
+            description: "1 while the NATS connection is open, else 0.");
+    }
+
+    public void Handled(string consumer, string outcome, double seconds)
+    {
+        var consumerTag = new KeyValuePair<string, object?>("consumer", consumer);
+        _handled.Add(1, consumerTag, new KeyValuePair<string, object?>("outcome", outcome));
+        _handlerDuration.Record(seconds, consumerTag);
+    }
+
+    public void DeadLettered(string consumer, string reason)
+        => _deadLetters.Add(1, new KeyValuePair<string, object?>("consumer", consumer), new KeyValuePair<string, object?>("reason", reason));
+
+    public void LoopRestarted(string consumer) => _loopRestarts.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace OrderHost.Messaging.Diagnostics;
+
+/// <summary>What readiness and the lag gauges read: topology state and each consume loop's state.</summary>
+public sealed class MessagingStatus
+{
+    private readonly ConcurrentDictionary<string, ConsumerStatus> _consumers = new(StringComparer.Ordinal);
+
+    public bool Provisioned { get; private set; }
+
+    public string? ProvisioningError { get; private set; }
+
+    public IEnumerable<ConsumerStatus> Consumers => _consumers.Values;
+
+    public ConsumerStatus Consumer(string name) => _consumers.GetOrAdd(name, n => new ConsumerStatus(n));
+
+    internal void MarkProvisioned()
+    {
+        Provisioned = true;
+        ProvisioningError = null;
+    }
+
+    internal void MarkProvisioningFailed(string error) => ProvisioningError = error;
+}

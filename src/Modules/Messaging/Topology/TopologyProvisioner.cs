@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NATS.Client.KeyValueStore;
+using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.KeyValue;
+
+namespace OrderHost.Messaging.Topology;
+
+/// <summary>
+/// Creates or updates the streams and buckets at start-up, retrying until the server answers, so
+/// the host starts (and reports not-ready) while NATS is still down.
+/// </summary>
+internal sealed partial class TopologyProvisioner(
+    INatsConnection connection,
+    INatsJSContext jetStream,
+    IOptions<NatsOptions> options,
+    IEnumerable<KeyValueBucketDefinition> buckets,
+    MessagingStatus status,
+    TimeProvider timeProvider,
+    ILogger<TopologyProvisioner> logger) : BackgroundService, IKeyValueStores
+{
+    private static readonly Version MinimumServerVersion = new(2, 12, 0);
+
+    private readonly TaskCompletionSource _provisioned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, INatsKVStore> _stores = new(StringComparer.Ordinal);
+    private readonly NatsKVContext _keyValue = new((NatsJSContext)jetStream);
+
+    public Task WhenProvisioned(CancellationToken cancellationToken) => _provisioned.Task.WaitAsync(cancellationToken);
+
+    public async ValueTask<INatsKVStore> GetAsync(string bucket, CancellationToken cancellationToken)
+    {
+        if (_stores.TryGetValue(bucket, out var store))
+        {
+            return store;
+        }
+
+        await WhenProvisioned(cancellationToken).ConfigureAwait(false);
+        return _stores.TryGetValue(bucket, out store)
+            ? store
+            : throw new InvalidOperationException($"Key-value bucket '{bucket}' was never declared.");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ProvisionAsync(stoppingToken).ConfigureAwait(false);
+                status.MarkProvisioned();
+                _provisioned.TrySetResult();
+                LogProvisioned(options.Value.Stream.Name, _stores.Count);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                status.MarkProvisioningFailed(ex.Message);
+                LogProvisioningFailed(ex, delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    private async Task ProvisionAsync(CancellationToken cancellationToken)
+    {
+        await connection.ConnectAsync().ConfigureAwait(false);
+        EnsureServerVersion(connection.ServerInfo);
+
+        var opts = options.Value;
+        await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.Stream, opts.Replicas), cancellationToken).ConfigureAwait(false);
+        await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.DeadLetterStream, opts.Replicas), cancellationToken).ConfigureAwait(false);
+
+        foreach (var bucket in buckets.DistinctBy(b => b.Name))
+        {
+            var config = new NatsKVConfig(bucket.Name)
+            {
+                History = bucket.History,
+                MaxAge = bucket.MaxAge,
+                Storage = NatsKVStorageType.File,
+                NumberOfReplicas = opts.Replicas,
+            };
+            _stores[bucket.Name] = await _keyValue.CreateOrUpdateStoreAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static StreamConfig StreamConfigFor(StreamLimitsOptions limits, int replicas) => new(limits.Name, limits.Subjects)
+    {
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        Discard = StreamConfigDiscard.Old,
+        MaxAge = limits.MaxAge,
+        MaxMsgs = limits.MaxMessages,
+        MaxBytes = limits.MaxBytes,
+        DuplicateWindow = limits.DuplicateWindow,
+        NumReplicas = replicas,
+    };
+
+    private static void EnsureServerVersion(INatsServerInfo? info)
+    {
+        if (info is null)
+        {
+            throw new InvalidOperationException("Connected, but the server sent no INFO.");
+        }
+
+        if (!info.JetStreamAvailable)
+        {
+            throw new InvalidOperationException("The NATS server has JetStream disabled.");
+        }
+
+        var text = info.Version.Split('-', '+')[0];
+        if (!Version.TryParse(text, out var version) || version < MinimumServerVersion)
+        {
+            throw new InvalidOperationException(
+                $"nats-server {info.Version} is too old: OrderHost needs {MinimumServerVersion} or newer (older servers silently ignore multi-subject consumer filters).");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "JetStream topology ready: stream {Stream}, {Buckets} key-value buckets")]
+    private partial void LogProvisioned(string stream, int buckets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning JetStream failed; retrying in {Delay}")]
+    private partial void LogProvisioningFailed(Exception exception, TimeSpan delay);
+}

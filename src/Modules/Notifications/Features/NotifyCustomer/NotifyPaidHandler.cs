@@ -1,0 +1,15 @@
+using OrderHost.Messaging.Consuming;
+using OrderHost.Notifications.Infrastructure;
+
+namespace OrderHost.Notifications.Features.NotifyCustomer;
+
+internal sealed class NotifyPaidHandler(CustomerNotifier notifier) : IMessageHandler<PaymentSucceeded>
+{
+    public Task HandleAsync(MessageContext<PaymentSucceeded> message, CancellationToken cancellationToken)
+    {
+        var paid = message.Event;
+        var notification = new Notification(
+            SentNotifications.Key(paid.OrderId, CustomerNotified.PaidKind), paid.OrderId, CustomerNotified.PaidKind, paid.Amount, paid.Currency, paid.PaymentId);
+        return notifier.NotifyAsync(notification, paid.AcceptedAt, message.CorrelationId, cancellationToken);
+    }
+}

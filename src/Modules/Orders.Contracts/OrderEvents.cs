@@ -1,0 +1,25 @@
+using OrderHost.Messaging.Events;
+
+namespace OrderHost.Orders.Contracts;
+
+/// <summary>The events the Orders module publishes, their subjects and step names.</summary>
+public static class OrderEvents
+{
+    public const string CreatedStep = "created";
+
+    public static readonly EventType<OrderCreated> Created = new(
+        "orders.created",
+        OrderCreated.CurrentVersion,
+        OrdersJsonContext.Default.OrderCreated,
+        Validate);
+
+    private static string? Validate(OrderCreated evt) => evt switch
+    {
+        { OrderId: var id } when id == Guid.Empty => "orderId is empty",
+        { CustomerId: null or "" } => "customerId is missing",
+        { Items: null or { Count: 0 } } => "items are missing",
+        { Total: <= 0 } => "total must be positive",
+        { Currency: null or "" } => "currency is missing",
+        _ => null,
+    };
+}

@@ -1,0 +1,48 @@
+using FastEndpoints;
+using Microsoft.AspNetCore.Http;
+
+namespace OrderHost.Orders.Features.PlaceOrder;
+
+/// <summary><c>POST /orders</c>: 202 only once JetStream has stored <c>orders.created</c>.</summary>
+internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrderRequest, PlaceOrderResponse>
+{
+    public override void Configure()
+    {
+        Post("/orders");
+        AllowAnonymous();
+        Description(d => d
+            .Accepts<PlaceOrderRequest>("application/json")
+            .Produces<PlaceOrderResponse>(StatusCodes.Status202Accepted, "application/json")
+            .ProducesProblemDetails(StatusCodes.Status400BadRequest)
+            .ProducesProblemDetails(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblemDetails(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblemDetails(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblemDetails(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "Accept an order.";
+            s.Description = "Answers 202 once the order is stored in JetStream. Send an Idempotency-Key to make retries safe.";
+        });
+    }
+
+    public override async Task HandleAsync(PlaceOrderRequest req, CancellationToken ct)
+    {
+        var result = await intake.PlaceAsync(req, ct);
+        switch (result.Outcome)
+        {
+            case PlacementOutcome.Accepted:
+                HttpContext.Response.Headers.Location = $"/orders/{result.OrderId:D}";
+                await Send.ResponseAsync(new PlaceOrderResponse(result.OrderId, OrderStatuses.Accepted), StatusCodes.Status202Accepted, ct);
+                break;
+            case PlacementOutcome.KeyReusedWithDifferentBody:
+                await Send.ResultAsync(TypedResults.Problem(
+                    statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: result.Problem));
+                break;
+            default:
+                HttpContext.Response.Headers.RetryAfter = "1";
+                await Send.ResultAsync(TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Order not accepted", detail: $"{result.Problem} Nothing was accepted; retry with the same Idempotency-Key."));
+                break;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace OrderHost.Orders.Features.PlaceOrder;
+
+internal sealed record PlaceOrderResponse(Guid OrderId, string Status);

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace OrderHost.Orders.Infrastructure;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(OrderView))]
+[JsonSerializable(typeof(IdempotencyRecord))]
+internal sealed partial class OrderStateJsonContext : JsonSerializerContext;

@@ -1,0 +1,16 @@
+using OrderHost.Messaging.Events;
+
+namespace OrderHost.Payments.Contracts;
+
+/// <summary>The order's payment went through: published on <c>orders.paid</c>.</summary>
+public sealed record PaymentSucceeded(
+    int Version,
+    Guid OrderId,
+    string PaymentId,
+    decimal Amount,
+    string Currency,
+    DateTimeOffset AcceptedAt,
+    DateTimeOffset ProcessedAt) : IIntegrationEvent
+{
+    public const int CurrentVersion = 1;
+}

@@ -1,0 +1,56 @@
+using OrderHost.Messaging.Consuming;
+using OrderHost.Messaging.Publishing;
+using OrderHost.Payments.Infrastructure;
+
+namespace OrderHost.Payments.Features.ChargeOrder;
+
+/// <summary>
+/// Charges a created order once and publishes the outcome. A redelivery finds the recorded
+/// outcome and republishes it under the same message id, which the stream drops as a duplicate.
+/// </summary>
+internal sealed partial class ChargeOrderHandler(
+    IPaymentGateway gateway,
+    PaymentRecords records,
+    IEventPublisher publisher,
+    PaymentsMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<ChargeOrderHandler> logger) : IMessageHandler<OrderCreated>
+{
+    public async Task HandleAsync(MessageContext<OrderCreated> message, CancellationToken cancellationToken)
+    {
+        var order = message.Event;
+        var record = await records.FindAsync(order.OrderId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            var result = await gateway.ChargeAsync(
+                new PaymentRequest(order.OrderId, order.CustomerId, order.Total, order.Currency), cancellationToken).ConfigureAwait(false);
+            var (stored, created) = await records.CreateOrGetAsync(
+                order.OrderId,
+                new PaymentRecord(result.Approved, result.PaymentId, result.DeclineReason, timeProvider.GetUtcNow()),
+                cancellationToken).ConfigureAwait(false);
+            record = stored;
+            if (created)
+            {
+                metrics.Processed(record.Approved);
+                LogCharged(order.OrderId, record.Approved, order.Total, order.Currency);
+            }
+        }
+
+        var messageId = MessageIds.For(order.OrderId, PaymentEvents.Step);
+        if (record.Approved)
+        {
+            var paid = new PaymentSucceeded(
+                PaymentSucceeded.CurrentVersion, order.OrderId, record.PaymentId ?? string.Empty, order.Total, order.Currency, order.AcceptedAt, record.ProcessedAt);
+            await publisher.PublishAsync(PaymentEvents.Succeeded, paid, messageId, message.CorrelationId, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var failed = new PaymentFailed(
+                PaymentFailed.CurrentVersion, order.OrderId, order.Total, order.Currency, record.DeclineReason ?? "declined", order.AcceptedAt, record.ProcessedAt);
+            await publisher.PublishAsync(PaymentEvents.Failed, failed, messageId, message.CorrelationId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charged order {OrderId}: approved {Approved}, {Amount} {Currency}")]
+    private partial void LogCharged(Guid orderId, bool approved, decimal amount, string currency);
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using OrderHost.Messaging.KeyValue;
+using OrderHost.Payments.Features.ChargeOrder;
+using OrderHost.Payments.Infrastructure;
+
+namespace OrderHost.Payments;
+
+/// <summary>The Payments module's one entry point: its services and its subscription table.</summary>
+public static class PaymentsModule
+{
+    public const string Name = "Payments";
+
+    public static IHostApplicationBuilder AddPaymentsModule(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddMessaging(builder.Configuration);
+        services.AddOptions<PaymentsOptions>()
+            .Bind(builder.Configuration.GetSection(PaymentsOptions.SectionName))
+            .Validate(o => o.ApprovalLimit > 0, "Payments:ApprovalLimit must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IPaymentGateway, ApprovalLimitGateway>();
+        services.AddSingleton<PaymentsMetrics>();
+        services.AddSingleton<PaymentRecords>();
+        services.AddKeyValueBucket(new KeyValueBucketDefinition(PaymentRecords.Bucket));
+
+        services.AddConsumer(PaymentConsumers.Processor, c => c
+            .On<OrderCreated, ChargeOrderHandler>(OrderEvents.Created));
+        return builder;
+    }
+}
