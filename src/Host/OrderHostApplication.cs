@@ -1,4 +1,6 @@
+using System.Text.Json;
 using FastEndpoints;
+using FluentValidation;
 using FastEndpoints.Swagger;
 using OrderHost.Host.Composition;
 using OrderHost.Host.Health;
@@ -56,6 +58,9 @@ public static class OrderHostApplication
         if (endpointAssemblies.Count > 0)
         {
             app.UseFastEndpoints(c => c.Errors.UseProblemDetails());
+
+            // Messages name fields as clients spell them ("customerId", not "Customer Id").
+            ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
             app.UseSwaggerGen();
         }
 

@@ -8,11 +8,15 @@ public sealed class ConsumerDefinition
         DurableName = durableName;
         Routes = routes;
         Settings = settings;
+        SubjectList = string.Join(", ", routes.Keys.Order(StringComparer.Ordinal));
     }
 
     public string DurableName { get; }
 
     public IReadOnlyCollection<string> Subjects => (IReadOnlyCollection<string>)Routes.Keys;
+
+    /// <summary>The subjects as one readable string, for logs.</summary>
+    public string SubjectList { get; }
 
     public ConsumerSettings Settings { get; }
 

@@ -61,7 +61,7 @@ internal sealed partial class ConsumerWorker(
                 _status.MarkRunning();
                 failures = 0;
                 lagLoop ??= ObserveLagAsync(lagCts.Token);
-                LogConsuming(definition.DurableName, definition.Subjects);
+                LogConsuming(definition.DurableName, definition.SubjectList);
                 await ConsumeUntilStoppedAsync(consumer, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -186,7 +186,7 @@ internal sealed partial class ConsumerWorker(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} pulling {Subjects}")]
-    private partial void LogConsuming(string consumer, IReadOnlyCollection<string> subjects);
+    private partial void LogConsuming(string consumer, string subjects);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consume loop {Consumer} ended with an error; restarting")]
     private partial void LogLoopFailed(Exception exception, string consumer);
