@@ -2,6 +2,7 @@ using System.Text.Json;
 using FastEndpoints;
 using FluentValidation;
 using FastEndpoints.Swagger;
+using OrderHost.Host.Admin;
 using OrderHost.Host.Composition;
 using OrderHost.Host.Health;
 using OrderHost.Host.Http;
@@ -55,6 +56,7 @@ public static class OrderHostApplication
         app.UseOrderHostProblems();
         app.MapOrderHostHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOrderHostAdmin();
         if (endpointAssemblies.Count > 0)
         {
             app.UseFastEndpoints(c => c.Errors.UseProblemDetails());

@@ -46,6 +46,9 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<TopologyProvisioner>();
         services.AddSingleton<IKeyValueStores>(sp => sp.GetRequiredService<TopologyProvisioner>());
         services.AddHostedService(sp => sp.GetRequiredService<TopologyProvisioner>());
+        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton<ConsumerReplay>();
+        services.AddHostedService<DeadLetterAdvisoryWorker>();
         return services;
     }
 

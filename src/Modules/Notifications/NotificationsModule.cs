@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,19 @@ public static class NotificationsModule
     {
         var services = builder.Services;
         services.AddMessaging(builder.Configuration);
+        var section = builder.Configuration.GetSection(NotificationsOptions.SectionName);
+        services.AddOptions<NotificationsOptions>()
+            .Bind(section)
+            .Validate(o => o.Webhook.Url is null || o.Webhook.Url.IsAbsoluteUri, "Notifications:Webhook:Url must be an absolute URL.")
+            .Validate(o => o.Webhook.Timeout > TimeSpan.Zero, "Notifications:Webhook:Timeout must be positive.")
+            .ValidateOnStart();
+        if (section.GetSection("Webhook").GetValue<Uri?>("Url") is not null)
+        {
+            // The sender enforces its own per-attempt time-out; the client's default must not cut in first.
+            services.AddHttpClient<WebhookNotificationSender>(c => c.Timeout = Timeout.InfiniteTimeSpan);
+            services.TryAddTransient<INotificationSender>(sp => sp.GetRequiredService<WebhookNotificationSender>());
+        }
+
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
         services.AddSingleton<NotificationsMetrics>();
         services.AddSingleton<SentNotifications>();

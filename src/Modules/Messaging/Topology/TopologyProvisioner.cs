@@ -86,6 +86,7 @@ internal sealed partial class TopologyProvisioner(
         var opts = options.Value;
         await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.Stream, opts.Replicas), cancellationToken).ConfigureAwait(false);
         await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.DeadLetterStream, opts.Replicas), cancellationToken).ConfigureAwait(false);
+        await jetStream.CreateOrUpdateStreamAsync(AdvisoryStreamConfig(opts), cancellationToken).ConfigureAwait(false);
 
         foreach (var bucket in buckets.DistinctBy(b => b.Name))
         {
@@ -111,6 +112,19 @@ internal sealed partial class TopologyProvisioner(
         DuplicateWindow = limits.DuplicateWindow,
         NumReplicas = replicas,
     };
+
+    /// <summary>The advisories that announce a message leaving the stream's consumers for good.</summary>
+    internal static StreamConfig AdvisoryStreamConfig(NatsOptions opts)
+    {
+        var source = opts.Stream.Name;
+        var limits = opts.AdvisoryStream;
+        limits.Subjects =
+        [
+            $"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{source}.*",
+            $"$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.{source}.*",
+        ];
+        return StreamConfigFor(limits, opts.Replicas);
+    }
 
     private static void EnsureServerVersion(INatsServerInfo? info)
     {

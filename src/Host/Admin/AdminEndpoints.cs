@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OrderHost.Messaging.DeadLetters;
+using OrderHost.Messaging.Topology;
+
+namespace OrderHost.Host.Admin;
+
+/// <summary>Operator endpoints: dead letters and consumer replay. Mapped only when <c>Admin:ApiKey</c> is set.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapOrderHostAdmin(this WebApplication app)
+    {
+        var apiKey = app.Configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>()?.ApiKey;
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return;
+        }
+
+        var admin = app.MapGroup("/admin").AddEndpointFilter(new ApiKeyFilter(apiKey)).WithTags("Admin");
+        admin.MapGet("/dead-letters", ListAsync);
+        admin.MapGet("/dead-letters/{seq}", GetAsync);
+        admin.MapPost("/dead-letters/{seq}/replay", ReplayAsync);
+        admin.MapDelete("/dead-letters/{seq}", DeleteAsync);
+        admin.MapPost("/consumers/{name}/replay", ReplayConsumerAsync);
+    }
+
+    private static async Task<Ok<DeadLetterPage>> ListAsync(DeadLetterStore store, CancellationToken ct, ulong after = 0, int limit = 20)
+    {
+        var letters = await store.ListAsync(after, limit, ct);
+        var next = letters.Count == Math.Clamp(limit, 1, DeadLetterStore.MaxPageSize) ? letters[^1].Sequence : (ulong?)null;
+        return TypedResults.Ok(new DeadLetterPage([.. letters.Select(DeadLetterResponse.From)], next));
+    }
+
+    private static async Task<Results<Ok<DeadLetterResponse>, ProblemHttpResult>> GetAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
+    {
+        var letter = await store.FindAsync(seq, ct);
+        return letter is null ? NotFound(seq) : TypedResults.Ok(DeadLetterResponse.From(letter));
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
+        => await store.ReplayAsync(seq, ct) ? TypedResults.Accepted((string?)null) : NotFound(seq);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
+        => await store.DeleteAsync(seq, ct) ? TypedResults.NoContent() : NotFound(seq);
+
+    private static async Task<Results<Ok<ConsumerReplayResponse>, ProblemHttpResult>> ReplayConsumerAsync(
+        string name, ConsumerReplayRequest request, ConsumerReplay replay, CancellationToken ct)
+    {
+        if (request.FromSequence is null == request.FromTime is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Say where to replay from", detail: "Give exactly one of fromSequence or fromTime.");
+        }
+
+        var result = await replay.ReplayAsync(name, request.FromSequence, request.FromTime, ct);
+        return result is { } seq
+            ? TypedResults.Ok(new ConsumerReplayResponse(name, seq))
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such consumer", detail: $"Consumer '{name}' does not exist on the stream.");
+    }
+
+    private static ProblemHttpResult NotFound(ulong seq)
+        => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter", detail: $"No dead letter at sequence {seq}.");
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using OrderHost.Messaging.DeadLetters;
+
+namespace OrderHost.Host.Admin;
+
+/// <summary>A dead letter as JSON; the body is shown as text when it is UTF-8, else as base64.</summary>
+internal sealed record DeadLetterResponse(
+    ulong Sequence,
+    string Subject,
+    string? Reason,
+    string? Consumer,
+    ulong? StreamSequence,
+    ulong? Deliveries,
+    DateTimeOffset DeadLetteredAt,
+    IReadOnlyDictionary<string, string> Headers,
+    string? Data,
+    string? DataBase64)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    public static DeadLetterResponse From(DeadLetter letter)
+    {
+        string? text = null;
+        try
+        {
+            text = StrictUtf8.GetString(letter.Data.Span);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not text: show it as base64 instead.
+        }
+
+        return new DeadLetterResponse(
+            letter.Sequence, letter.Subject, letter.Reason, letter.Consumer, letter.StreamSequence, letter.Deliveries, letter.DeadLetteredAt,
+            letter.Headers, text, text is null ? Convert.ToBase64String(letter.Data.Span) : null);
+    }
+}
+
+internal sealed record DeadLetterPage(IReadOnlyList<DeadLetterResponse> Items, ulong? NextAfter);
+
+internal sealed record ConsumerReplayRequest(ulong? FromSequence, DateTimeOffset? FromTime);
+
+internal sealed record ConsumerReplayResponse(string Consumer, ulong ResetToSequence);

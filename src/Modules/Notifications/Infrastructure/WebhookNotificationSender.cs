@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace OrderHost.Notifications.Infrastructure;
+
+/// <summary>
+/// POSTs each notification to the configured URL with Standard Webhooks headers. The webhook id is
+/// the notification id, the same on every attempt, so the receiver can drop repeats. A non-2xx
+/// answer or a time-out throws: the message is redelivered with back-off.
+/// </summary>
+internal sealed partial class WebhookNotificationSender(
+    HttpClient http,
+    IOptions<NotificationsOptions> options,
+    TimeProvider timeProvider,
+    ILogger<WebhookNotificationSender> logger) : INotificationSender
+{
+    public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        var webhook = options.Value.Webhook;
+        var now = timeProvider.GetUtcNow();
+        var payload = new WebhookPayload(
+            notification.Kind == "paid" ? "order.paid" : "order.payment_failed",
+            now,
+            new WebhookOrderData(notification.OrderId, notification.Kind, notification.Amount, notification.Currency, notification.Detail));
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJsonContext.Default.WebhookPayload);
+        var timestamp = now.ToUnixTimeSeconds();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("webhook-id", notification.NotificationId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(webhook.Secret))
+        {
+            request.Headers.Add("webhook-signature", WebhookSignature.Sign(webhook.Secret, notification.NotificationId, timestamp, body));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(webhook.Timeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Webhook {webhook.Url} did not answer within {webhook.Timeout}.");
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"Webhook {webhook.Url} answered {(int)response.StatusCode}.", null, response.StatusCode);
+            }
+        }
+
+        LogDelivered(notification.OrderId, notification.Kind, notification.NotificationId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivered: order {OrderId} {Kind} (webhook-id {WebhookId})")]
+    private partial void LogDelivered(Guid orderId, string kind, string webhookId);
+}
