@@ -24,15 +24,13 @@ internal sealed partial class MessageProcessor(
         var started = timeProvider.GetTimestamp();
         var delivery = DescribeDelivery(msg);
         using var activity = MessageActivity.StartProcess(msg.Headers, msg.Subject, definition.DurableName);
-        using var deliveryScope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["Consumer"] = definition.DurableName,
-            ["Subject"] = msg.Subject,
-            ["StreamSequence"] = delivery.StreamSequence,
-            ["DeliveryCount"] = delivery.DeliveryCount,
-            ["CorrelationId"] = delivery.CorrelationId,
-            ["TraceId"] = Activity.Current?.TraceId.ToString(),
-        });
+        using var deliveryScope = logger.BeginScope(new LogScope(
+            new("Consumer", definition.DurableName),
+            new("Subject", msg.Subject),
+            new("StreamSequence", delivery.StreamSequence),
+            new("DeliveryCount", delivery.DeliveryCount),
+            new("CorrelationId", delivery.CorrelationId),
+            new("TraceId", Activity.Current?.TraceId.ToString())));
 
         var outcome = await SettleAsync(msg, delivery, activity, cancellationToken).ConfigureAwait(false);
         if (outcome is not null)
@@ -53,7 +51,7 @@ internal sealed partial class MessageProcessor(
 
             var evt = route.Decode(data);
             activity?.SetTag("orderhost.order_id", evt.OrderId);
-            using (logger.BeginScope(new Dictionary<string, object?> { ["OrderId"] = evt.OrderId }))
+            using (logger.BeginScope(new LogScope(new KeyValuePair<string, object?>("OrderId", evt.OrderId))))
             {
                 await route.InvokeAsync(services, evt, delivery, cancellationToken).ConfigureAwait(false);
             }
