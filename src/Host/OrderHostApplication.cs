@@ -54,6 +54,7 @@ public static class OrderHostApplication
 
         var app = builder.Build();
         app.UseOrderHostProblems();
+        app.UseCorrelationScope();
         app.MapOrderHostHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOrderHostAdmin();

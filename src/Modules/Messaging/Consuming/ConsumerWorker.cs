@@ -145,6 +145,11 @@ internal sealed partial class ConsumerWorker(
         {
             await processor.ProcessAsync(msg, _abortHandling.Token).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            // The processor settles every outcome itself; reaching here is a kernel bug, and the message is redelivered.
+            LogProcessorFailed(ex, definition.DurableName);
+        }
         finally
         {
             slots.Release();
@@ -193,6 +198,9 @@ internal sealed partial class ConsumerWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} stopped; in-flight messages settled")]
     private partial void LogStopped(string consumer);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing a message of {Consumer} failed unexpectedly")]
+    private partial void LogProcessorFailed(Exception exception, string consumer);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the lag of {Consumer}")]
     private partial void LogLagFailed(Exception exception, string consumer);

@@ -7,7 +7,7 @@ namespace OrderHost.Messaging.Diagnostics;
 /// A logging scope that structured sinks read as key-value pairs (the JSON console, OpenTelemetry)
 /// and plain-text sinks print as <c>Key=value</c>.
 /// </summary>
-internal sealed class LogScope(params KeyValuePair<string, object?>[] values) : IReadOnlyList<KeyValuePair<string, object?>>
+public sealed class LogScope(params KeyValuePair<string, object?>[] values) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public int Count => values.Length;
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Validates the Prometheus setup in this folder with promtool:
+#   1. promtool check config prometheus.yml   (also checks the rule files it loads)
+#   2. promtool check rules  alerts.yml
+#   3. promtool test rules   alerts.test.yml  (alert and recording-rule unit tests)
+# Installs promtool first when it is missing (Debian/Ubuntu package `prometheus`,
+# which ships /usr/bin/promtool). Runs every step, prints the output of failed
+# steps, ends with one summary line and exits non-zero if any step failed.
+# Contacts nothing but the package mirror (and only to install).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+install_promtool() {
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { echo "check.sh: promtool missing and not root (no sudo) to install it" >&2; return 1; }
+    sudo=(sudo)
+  fi
+  command -v apt-get >/dev/null 2>&1 || { echo "check.sh: promtool missing and no apt-get; install Prometheus' promtool yourself" >&2; return 1; }
+  echo "check.sh: promtool not found, installing the Debian package 'prometheus'..." >&2
+  # --no-install-recommends: promtool needs neither node-exporter nor its tools.
+  # The package's server is not wanted here; where systemd runs it may be
+  # started by the install, so it is stopped and disabled below.
+  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus)
+  if ! "${apt[@]}" >&2; then
+    "${sudo[@]}" apt-get update -q >&2
+    "${apt[@]}" >&2
+  fi
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    "${sudo[@]}" systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  fi
+  command -v promtool >/dev/null 2>&1
+}
+
+command -v promtool >/dev/null 2>&1 || install_promtool
+
+echo "using $(command -v promtool), version $(promtool --version 2>&1 | head -n 1 | awk '{print $3}')"
+
+passed=0
+failed=0
+run_step() {
+  local name="$1"; shift
+  local out
+  if out="$("$@" 2>&1)"; then
+    passed=$((passed + 1))
+    echo "ok    ${name}"
+  else
+    failed=$((failed + 1))
+    echo "FAIL  ${name}"
+    printf '%s\n' "${out}" | sed 's/^/      /'
+  fi
+}
+
+run_step "promtool check config prometheus.yml" promtool check config prometheus.yml
+run_step "promtool check rules alerts.yml"      promtool check rules alerts.yml
+run_step "promtool test rules alerts.test.yml"  promtool test rules alerts.test.yml
+
+# The summary is the plain "N passed, N failed" line CI log readers recognise.
+echo "prometheus: ${passed} passed, ${failed} failed"
+[[ "${failed}" -eq 0 ]]
