@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates the Prometheus setup in this folder with promtool:
-#   1. promtool check config prometheus.yml   (also checks the rule files it loads)
+#   1. promtool check config prometheus.yml and prometheus-split.yml (also checks the rule files they load)
 #   2. promtool check rules  alerts.yml
 #   3. promtool test rules   alerts.test.yml  (alert and recording-rule unit tests)
 # Installs promtool first when it is missing (Debian/Ubuntu package `prometheus`,
@@ -53,9 +53,10 @@ run_step() {
 }
 
 run_step "promtool check config prometheus.yml" promtool check config prometheus.yml
+run_step "promtool check config prometheus-split.yml" promtool check config prometheus-split.yml
 run_step "promtool check rules alerts.yml"      promtool check rules alerts.yml
 run_step "promtool test rules alerts.test.yml"  promtool test rules alerts.test.yml
 
-# The summary is the plain "N passed, N failed" line CI log readers recognise.
-echo "prometheus: ${passed} passed, ${failed} failed"
+# Worded so it is not mistaken for the test suite's closing "N passed, N failed" line.
+echo "promtool: ${passed} checks ok, ${failed} checks failing"
 [[ "${failed}" -eq 0 ]]
