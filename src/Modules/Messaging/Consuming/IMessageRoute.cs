@@ -7,7 +7,7 @@ internal interface IMessageRoute
 {
     string Subject { get; }
 
-    IIntegrationEvent Decode(ReadOnlySpan<byte> data);
+    IIntegrationEvent Decode(ReadOnlyMemory<byte> data);
 
     Task InvokeAsync(IServiceProvider services, IIntegrationEvent evt, DeliveryInfo delivery, CancellationToken cancellationToken);
 }

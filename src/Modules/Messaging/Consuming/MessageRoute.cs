@@ -9,7 +9,7 @@ internal sealed class MessageRoute<TEvent, THandler>(EventType<TEvent> type) : I
 {
     public string Subject => type.Subject;
 
-    public IIntegrationEvent Decode(ReadOnlySpan<byte> data) => EventCodec.Decode(type, data);
+    public IIntegrationEvent Decode(ReadOnlyMemory<byte> data) => EventCodec.Decode(type, data);
 
     public async Task InvokeAsync(IServiceProvider services, IIntegrationEvent evt, DeliveryInfo delivery, CancellationToken cancellationToken)
     {

@@ -11,19 +11,21 @@ public static class EventCodec
         where TEvent : class, IIntegrationEvent
         => JsonSerializer.SerializeToUtf8Bytes(evt, type.JsonTypeInfo);
 
-    public static TEvent Decode<TEvent>(EventType<TEvent> type, ReadOnlySpan<byte> data)
+    public static TEvent Decode<TEvent>(EventType<TEvent> type, ReadOnlyMemory<byte> data)
         where TEvent : class, IIntegrationEvent
     {
-        var version = ReadVersion(data);
-        if (version != type.CurrentVersion)
+        var version = ReadVersion(data.Span);
+        EventVersion<TEvent>? older = null;
+        if (version != type.CurrentVersion && !type.TryGetOlder(version, out older))
         {
-            throw new EventDecodeException($"unsupported version {version}", DeadLetterReasons.UnsupportedVersion);
+            throw new EventDecodeException(
+                $"unsupported version {version} (this consumer reads {string.Join(", ", type.SupportedVersions)})", DeadLetterReasons.UnsupportedVersion);
         }
 
         TEvent? evt;
         try
         {
-            evt = JsonSerializer.Deserialize(data, type.JsonTypeInfo);
+            evt = older is null ? JsonSerializer.Deserialize(data.Span, type.JsonTypeInfo) : older.Decode(data);
         }
         catch (JsonException ex)
         {

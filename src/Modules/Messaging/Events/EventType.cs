@@ -4,18 +4,31 @@ namespace OrderHost.Messaging.Events;
 
 /// <summary>
 /// One event on one subject: what a contract publishes so that publishers and consumers agree
-/// on subject, JSON shape and the versions a consumer can read.
+/// on subject, JSON shape and the versions a consumer can read. Publishers always write the
+/// current version; consumers also read every older version listed, upcast to the current one.
 /// </summary>
 public sealed class EventType<TEvent>
     where TEvent : class, IIntegrationEvent
 {
-    public EventType(string subject, int currentVersion, JsonTypeInfo<TEvent> jsonTypeInfo, Func<TEvent, string?>? validate = null)
+    private readonly Dictionary<int, EventVersion<TEvent>> _older;
+
+    public EventType(
+        string subject,
+        int currentVersion,
+        JsonTypeInfo<TEvent> jsonTypeInfo,
+        Func<TEvent, string?>? validate = null,
+        params IReadOnlyList<EventVersion<TEvent>> olderVersions)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subject);
         Subject = subject;
         CurrentVersion = currentVersion;
         JsonTypeInfo = jsonTypeInfo;
         Validate = validate ?? (_ => null);
+        _older = olderVersions.ToDictionary(v => v.Version);
+        if (_older.ContainsKey(currentVersion))
+        {
+            throw new ArgumentException($"Version {currentVersion} of {subject} is both current and older.", nameof(olderVersions));
+        }
     }
 
     public string Subject { get; }
@@ -26,4 +39,12 @@ public sealed class EventType<TEvent>
 
     /// <summary>Returns why an event is invalid, or null when it is valid.</summary>
     public Func<TEvent, string?> Validate { get; }
+
+    /// <summary>Every version consumers of this event read, oldest first.</summary>
+    public IReadOnlyList<int> SupportedVersions => [.. _older.Keys.Append(CurrentVersion).Order()];
+
+    /// <summary>The older versions, for schema generation.</summary>
+    public IEnumerable<EventVersion<TEvent>> OlderVersions => _older.Values.OrderBy(v => v.Version);
+
+    internal bool TryGetOlder(int version, out EventVersion<TEvent> older) => _older.TryGetValue(version, out older!);
 }
