@@ -1,16 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Diagnostics;
 
 namespace OrderHost.Host.Health;
 
 /// <summary>Ready when NATS is connected, the topology is provisioned, the stream answers and every consume loop runs.</summary>
 internal sealed class MessagingReadinessCheck(
-    INatsConnection connection,
-    INatsJSContext jetStream,
+    NatsConnections connections,
     MessagingStatus status,
     IOptions<NatsOptions> options) : IHealthCheck
 {
@@ -18,9 +17,10 @@ internal sealed class MessagingReadinessCheck(
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (connection.ConnectionState != NatsConnectionState.Open)
+        var closed = connections.Open.Where(c => c.ConnectionState != NatsConnectionState.Open).ToList();
+        if (closed.Count > 0)
         {
-            return HealthCheckResult.Unhealthy($"NATS connection is {connection.ConnectionState}.");
+            return HealthCheckResult.Unhealthy($"NATS connection {string.Join(", ", closed.Select(c => $"{c.Opts.Name} is {c.ConnectionState}"))}.");
         }
 
         if (!status.Provisioned)
@@ -33,7 +33,7 @@ internal sealed class MessagingReadinessCheck(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StreamProbeTimeout);
-            await jetStream.GetStreamAsync(stream, cancellationToken: timeout.Token);
+            await connections.JetStream(MessagingIdentities.Operator).GetStreamAsync(stream, cancellationToken: timeout.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Diagnostics;
@@ -16,7 +16,7 @@ namespace OrderHost.Messaging;
 /// <summary>How the host and the modules plug into the messaging kernel.</summary>
 public static class MessagingServiceCollectionExtensions
 {
-    /// <summary>The NATS connection, JetStream topology, publisher and diagnostics. Safe to call more than once.</summary>
+    /// <summary>Connections, JetStream topology, dead letters and diagnostics. Safe to call more than once.</summary>
     public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(MessagingMarker)))
@@ -26,37 +26,43 @@ public static class MessagingServiceCollectionExtensions
 
         services.AddSingleton<MessagingMarker>();
         services.AddOptions<NatsOptions>().Bind(configuration.GetSection(NatsOptions.SectionName));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        services.AddSingleton<INatsConnection>(sp => NatsConnectionFactory.Create(
-            sp.GetRequiredService<IOptions<NatsOptions>>().Value,
-            sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<INatsJSContext>(sp =>
-        {
-            var connection = (NatsConnection)sp.GetRequiredService<INatsConnection>();
-            var timeout = sp.GetRequiredService<IOptions<NatsOptions>>().Value.RequestTimeout;
-            return new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: timeout));
-        });
+        services.AddSingleton<NatsConnections>();
+        services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().Connection(MessagingIdentities.Default));
+        services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Default));
 
         services.AddSingleton<MessagingStatus>();
         services.AddSingleton<MessagingMetrics>();
-        services.AddSingleton<DeadLetterWriter>();
-        services.AddSingleton<IEventPublisher, JetStreamPublisher>();
         services.AddSingleton<TopologyProvisioner>();
-        services.AddSingleton<IKeyValueStores>(sp => sp.GetRequiredService<TopologyProvisioner>());
         services.AddHostedService(sp => sp.GetRequiredService<TopologyProvisioner>());
-        services.AddSingleton<DeadLetterStore>();
-        services.AddSingleton<ConsumerReplay>();
-        services.AddHostedService<DeadLetterAdvisoryWorker>();
+
+        // Operator tools speak as the operator identity.
+        services.AddSingleton(sp => new DeadLetterStore(
+            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
+        services.AddSingleton(sp => new ConsumerReplay(
+            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
+        services.AddHostedService(sp => new DeadLetterAdvisoryWorker(
+            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator),
+            sp.GetRequiredService<TopologyProvisioner>(),
+            WriterFor(sp, MessagingIdentities.Operator),
+            sp.GetRequiredService<MessagingStatus>(),
+            sp.GetRequiredService<IOptions<NatsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DeadLetterAdvisoryWorker>>()));
         return services;
     }
 
-    /// <summary>Declares a bucket the kernel provisions at start-up.</summary>
-    public static IServiceCollection AddKeyValueBucket(this IServiceCollection services, KeyValueBucketDefinition bucket)
+    /// <summary>Starts a module's messaging declarations and gives the module its keyed publisher and buckets.</summary>
+    public static ModuleMessaging AddModuleMessaging(this IServiceCollection services, IConfiguration configuration, string module)
     {
-        services.AddSingleton(bucket);
-        return services;
+        ArgumentException.ThrowIfNullOrWhiteSpace(module);
+        services.AddMessaging(configuration);
+        services.AddKeyedSingleton<IEventPublisher>(module, (sp, _) => new JetStreamPublisher(sp.GetRequiredService<NatsConnections>().JetStream(module)));
+        services.AddKeyedSingleton<IKeyValueStores>(module, (sp, _) => new KeyValueStores(
+            module, sp.GetRequiredService<NatsConnections>(), sp.GetRequiredService<TopologyProvisioner>()));
+        return new ModuleMessaging(services, module);
     }
 
     /// <summary>
@@ -64,7 +70,7 @@ public static class MessagingServiceCollectionExtensions
     /// the consumer, so code and server cannot disagree. Settings come from <c>Nats:Consumers</c>,
     /// then the module's <see cref="ConsumerBuilder.Configure"/>, then <c>Nats:Consumers:{durableName}</c>.
     /// </summary>
-    public static IServiceCollection AddConsumer(this IServiceCollection services, string durableName, Action<ConsumerBuilder> build)
+    internal static IServiceCollection AddConsumer(this IServiceCollection services, string identity, string durableName, Action<ConsumerBuilder> build)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(durableName);
         var builder = new ConsumerBuilder(services);
@@ -82,12 +88,12 @@ public static class MessagingServiceCollectionExtensions
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"OrderHost.Messaging.Consumer.{durableName}");
             var timeProvider = sp.GetRequiredService<TimeProvider>();
             var metrics = sp.GetRequiredService<MessagingMetrics>();
-            var processor = new MessageProcessor(
-                definition, options.Stream.Name, sp, sp.GetRequiredService<DeadLetterWriter>(), metrics, timeProvider, logger);
+            var jetStream = sp.GetRequiredService<NatsConnections>().JetStream(identity);
+            var processor = new MessageProcessor(definition, options.Stream.Name, sp, WriterFor(sp, identity), metrics, timeProvider, logger);
             return new ConsumerWorker(
                 definition,
                 options.Stream.Name,
-                sp.GetRequiredService<INatsJSContext>(),
+                jetStream,
                 sp.GetRequiredService<TopologyProvisioner>(),
                 processor,
                 sp.GetRequiredService<MessagingStatus>(),
@@ -98,6 +104,11 @@ public static class MessagingServiceCollectionExtensions
         });
         return services;
     }
+
+    private static DeadLetterWriter WriterFor(IServiceProvider services, string identity) => new(
+        services.GetRequiredService<NatsConnections>().JetStream(identity),
+        services.GetRequiredService<MessagingMetrics>(),
+        services.GetRequiredService<TimeProvider>());
 
     private static ConsumerDefinition CreateDefinition(IServiceProvider services, string durableName, ConsumerBuilder builder)
     {

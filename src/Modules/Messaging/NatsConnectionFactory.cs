@@ -1,25 +1,65 @@
+using System.Net.Security;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 
 namespace OrderHost.Messaging;
 
 internal static class NatsConnectionFactory
 {
-    public static NatsConnection Create(NatsOptions options, ILoggerFactory loggerFactory) => new(NatsOpts.Default with
+    public static NatsConnection Create(NatsOptions options, string identity, NatsCredentialOptions? credentials, ILoggerFactory loggerFactory)
     {
-        Url = options.Url,
-        Name = options.ClientName,
-        LoggerFactory = loggerFactory,
+        var shared = identity == MessagingIdentities.Default;
+        return new NatsConnection(NatsOpts.Default with
+        {
+            Url = options.Url,
+            Name = shared ? options.ClientName : $"{options.ClientName}-{identity.ToLowerInvariant()}",
+            LoggerFactory = loggerFactory,
+            AuthOpts = AuthFor(credentials),
+            TlsOpts = TlsFor(options.Tls),
 
-        // Start even when the server is down; keep reconnecting for ever: readiness reports the gap.
-        RetryOnInitialConnect = true,
-        MaxReconnectRetry = -1,
-        ReconnectWaitMin = TimeSpan.FromMilliseconds(250),
-        ReconnectWaitMax = TimeSpan.FromSeconds(2),
-        PingInterval = options.PingInterval,
-        RequestTimeout = options.RequestTimeout,
+            // Each identity gets its own reply subjects, so a server permission can confine it to them.
+            InboxPrefix = shared ? "_INBOX" : $"_INBOX_{identity.ToLowerInvariant()}",
 
-        // Flush queued acks before the socket closes on dispose.
-        DrainSubscriptionsOnDispose = true,
-        ConsumerDrainOnDisposeTimeout = TimeSpan.FromSeconds(5),
-    });
+            // Start even when the server is down; keep reconnecting for ever: readiness reports the gap.
+            RetryOnInitialConnect = true,
+            MaxReconnectRetry = -1,
+            ReconnectWaitMin = TimeSpan.FromMilliseconds(250),
+            ReconnectWaitMax = TimeSpan.FromSeconds(2),
+            PingInterval = options.PingInterval,
+            RequestTimeout = options.RequestTimeout,
+
+            // Flush queued acks before the socket closes on dispose.
+            DrainSubscriptionsOnDispose = true,
+            ConsumerDrainOnDisposeTimeout = TimeSpan.FromSeconds(5),
+        });
+    }
+
+    private static NatsAuthOpts AuthFor(NatsCredentialOptions? credentials) => credentials is null || credentials.IsEmpty
+        ? NatsAuthOpts.Default
+        : NatsAuthOpts.Default with
+        {
+            Username = credentials.User,
+            Password = credentials.Password,
+            Token = credentials.Token,
+            Seed = credentials.NKeySeed,
+            NKeyFile = credentials.NKeyFile,
+            CredsFile = credentials.CredsFile,
+        };
+
+    private static NatsTlsOpts TlsFor(NatsTlsOptions tls) => !tls.Enabled
+        ? NatsTlsOpts.Default
+        : NatsTlsOpts.Default with
+        {
+            Mode = TlsMode.Require,
+            CaFile = tls.CaFile,
+            CertFile = tls.CertFile,
+            KeyFile = tls.KeyFile,
+            ConfigureClientAuthentication = tls.ServerName is null
+                ? null
+                : auth =>
+                {
+                    auth.TargetHost = tls.ServerName;
+                    return ValueTask.CompletedTask;
+                },
+        };
 }

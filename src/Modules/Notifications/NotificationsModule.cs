@@ -16,7 +16,6 @@ public static class NotificationsModule
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddMessaging(builder.Configuration);
         var section = builder.Configuration.GetSection(NotificationsOptions.SectionName);
         services.AddOptions<NotificationsOptions>()
             .Bind(section)
@@ -34,12 +33,13 @@ public static class NotificationsModule
         services.AddSingleton<NotificationsMetrics>();
         services.AddSingleton<SentNotifications>();
         services.AddScoped<CustomerNotifier>();
-        services.AddKeyValueBucket(new KeyValueBucketDefinition(SentNotifications.Bucket));
 
-        services.AddConsumer(NotificationConsumers.Paid, c => c
-            .On<PaymentSucceeded, NotifyPaidHandler>(PaymentEvents.Succeeded));
-        services.AddConsumer(NotificationConsumers.Failed, c => c
-            .On<PaymentFailed, NotifyFailedHandler>(PaymentEvents.Failed));
+        services.AddModuleMessaging(builder.Configuration, Name)
+            .AddKeyValueBucket(new KeyValueBucketDefinition(SentNotifications.Bucket))
+            .AddConsumer(NotificationConsumers.Paid, c => c
+                .On<PaymentSucceeded, NotifyPaidHandler>(PaymentEvents.Succeeded))
+            .AddConsumer(NotificationConsumers.Failed, c => c
+                .On<PaymentFailed, NotifyFailedHandler>(PaymentEvents.Failed));
         return builder;
     }
 }

@@ -17,7 +17,6 @@ public static class OrdersModule
     public static IHostApplicationBuilder AddOrdersModule(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddMessaging(builder.Configuration);
         services.AddOptions<OrdersOptions>()
             .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName))
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Orders:PublishTimeout must be positive.")
@@ -30,14 +29,14 @@ public static class OrdersModule
 
         var lifetime = builder.Configuration.GetSection(OrdersOptions.SectionName).Get<OrdersOptions>()?.IdempotencyKeyLifetime
             ?? new OrdersOptions().IdempotencyKeyLifetime;
-        services.AddKeyValueBucket(new KeyValueBucketDefinition(OrderReadModel.Bucket));
-        services.AddKeyValueBucket(new KeyValueBucketDefinition(IdempotencyRecords.Bucket, MaxAge: lifetime));
-
-        services.AddConsumer(OrderConsumers.Projection, c => c
-            .On<OrderCreated, OrderProjector>(OrderEvents.Created)
-            .On<PaymentSucceeded, OrderProjector>(PaymentEvents.Succeeded)
-            .On<PaymentFailed, OrderProjector>(PaymentEvents.Failed)
-            .On<CustomerNotified, OrderProjector>(NotificationEvents.Notified));
+        services.AddModuleMessaging(builder.Configuration, Name)
+            .AddKeyValueBucket(new KeyValueBucketDefinition(OrderReadModel.Bucket))
+            .AddKeyValueBucket(new KeyValueBucketDefinition(IdempotencyRecords.Bucket, MaxAge: lifetime))
+            .AddConsumer(OrderConsumers.Projection, c => c
+                .On<OrderCreated, OrderProjector>(OrderEvents.Created)
+                .On<PaymentSucceeded, OrderProjector>(PaymentEvents.Succeeded)
+                .On<PaymentFailed, OrderProjector>(PaymentEvents.Failed)
+                .On<CustomerNotified, OrderProjector>(NotificationEvents.Notified));
         return builder;
     }
 }

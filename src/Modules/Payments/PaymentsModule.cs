@@ -15,7 +15,6 @@ public static class PaymentsModule
     public static IHostApplicationBuilder AddPaymentsModule(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddMessaging(builder.Configuration);
         services.AddOptions<PaymentsOptions>()
             .Bind(builder.Configuration.GetSection(PaymentsOptions.SectionName))
             .Validate(o => o.ApprovalLimit > 0, "Payments:ApprovalLimit must be positive.")
@@ -23,10 +22,11 @@ public static class PaymentsModule
         services.TryAddSingleton<IPaymentGateway, ApprovalLimitGateway>();
         services.AddSingleton<PaymentsMetrics>();
         services.AddSingleton<PaymentRecords>();
-        services.AddKeyValueBucket(new KeyValueBucketDefinition(PaymentRecords.Bucket));
 
-        services.AddConsumer(PaymentConsumers.Processor, c => c
-            .On<OrderCreated, ChargeOrderHandler>(OrderEvents.Created));
+        services.AddModuleMessaging(builder.Configuration, Name)
+            .AddKeyValueBucket(new KeyValueBucketDefinition(PaymentRecords.Bucket))
+            .AddConsumer(PaymentConsumers.Processor, c => c
+                .On<OrderCreated, ChargeOrderHandler>(OrderEvents.Created));
         return builder;
     }
 }

@@ -20,6 +20,11 @@ public sealed class NatsOptions
     /// <summary>How often the client pings; two missed pongs mark the connection stale.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Credentials by identity: Default, Operator, or a module name (Orders, Payments, Notifications).</summary>
+    public Dictionary<string, NatsCredentialOptions> Credentials { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public NatsTlsOptions Tls { get; set; } = new();
+
     public StreamLimitsOptions Stream { get; set; } = new();
 
     public StreamLimitsOptions DeadLetterStream { get; set; } = new() { Name = "ORDERS_DLQ", Subjects = ["dlq.orders.>"], MaxAge = TimeSpan.FromDays(90), MaxMessages = 1_000_000, MaxBytes = 1L * 1024 * 1024 * 1024 };

@@ -7,7 +7,8 @@ namespace OrderHost.Messaging.DeadLetters;
 
 /// <summary>
 /// Copies a message that will never succeed to <c>dlq.{original subject}</c>, keeping its data and
-/// headers and adding why, where from and after how many deliveries.
+/// headers and adding why, where from and after how many deliveries. There is one writer per
+/// identity: a dead letter goes out over the connection of whoever gives up on the message.
 /// </summary>
 internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetrics metrics, TimeProvider timeProvider)
 {

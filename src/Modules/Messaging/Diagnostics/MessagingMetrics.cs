@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using OrderHost.Messaging.Consuming;
+using OrderHost.Messaging.Connections;
 
 namespace OrderHost.Messaging.Diagnostics;
 
@@ -11,7 +11,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _loopRestarts;
 
-    public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, INatsConnection connection)
+    public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, NatsConnections connections)
     {
         var meter = meterFactory.Create(MessagingTelemetry.MeterName);
         _handled = meter.CreateCounter<long>("orderhost.messages.handled", description: "Messages handled, by consumer and outcome (ack, nak, term).");
@@ -32,8 +32,8 @@ public sealed class MessagingMetrics
             description: "Messages delivered and not yet acknowledged.");
         meter.CreateObservableGauge(
             "orderhost.nats.connected",
-            () => connection.ConnectionState == NatsConnectionState.Open ? 1 : 0,
-            description: "1 while the NATS connection is open, else 0.");
+            () => connections.Open.All(c => c.ConnectionState == NatsConnectionState.Open) ? 1 : 0,
+            description: "1 while every NATS connection of this process is open, else 0.");
     }
 
     public void Handled(string consumer, string outcome, double seconds)

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.KeyValue;
 
@@ -13,34 +13,21 @@ namespace OrderHost.Messaging.Topology;
 /// the host starts (and reports not-ready) while NATS is still down.
 /// </summary>
 internal sealed partial class TopologyProvisioner(
-    INatsConnection connection,
-    INatsJSContext jetStream,
+    NatsConnections connections,
     IOptions<NatsOptions> options,
     IEnumerable<KeyValueBucketDefinition> buckets,
     MessagingStatus status,
     TimeProvider timeProvider,
-    ILogger<TopologyProvisioner> logger) : BackgroundService, IKeyValueStores
+    ILogger<TopologyProvisioner> logger) : BackgroundService
 {
     private static readonly Version MinimumServerVersion = new(2, 12, 0);
 
     private readonly TaskCompletionSource _provisioned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<string, INatsKVStore> _stores = new(StringComparer.Ordinal);
-    private readonly NatsKVContext _keyValue = new((NatsJSContext)jetStream);
+    private readonly HashSet<string> _declared = [.. buckets.Select(b => b.Name)];
 
     public Task WhenProvisioned(CancellationToken cancellationToken) => _provisioned.Task.WaitAsync(cancellationToken);
 
-    public async ValueTask<INatsKVStore> GetAsync(string bucket, CancellationToken cancellationToken)
-    {
-        if (_stores.TryGetValue(bucket, out var store))
-        {
-            return store;
-        }
-
-        await WhenProvisioned(cancellationToken).ConfigureAwait(false);
-        return _stores.TryGetValue(bucket, out store)
-            ? store
-            : throw new InvalidOperationException($"Key-value bucket '{bucket}' was never declared.");
-    }
+    public bool IsDeclared(string bucket) => _declared.Contains(bucket);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,7 +39,7 @@ internal sealed partial class TopologyProvisioner(
                 await ProvisionAsync(stoppingToken).ConfigureAwait(false);
                 status.MarkProvisioned();
                 _provisioned.TrySetResult();
-                LogProvisioned(options.Value.Stream.Name, _stores.Count);
+                LogProvisioned(options.Value.Stream.Name, _declared.Count);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,6 +67,10 @@ internal sealed partial class TopologyProvisioner(
 
     private async Task ProvisionAsync(CancellationToken cancellationToken)
     {
+        // Provisioning speaks as the operator: module identities may not create streams.
+        var connection = connections.Connection(MessagingIdentities.Operator);
+        var jetStream = connections.JetStream(MessagingIdentities.Operator);
+        var keyValue = connections.KeyValue(MessagingIdentities.Operator);
         await connection.ConnectAsync().ConfigureAwait(false);
         EnsureServerVersion(connection.ServerInfo);
 
@@ -97,7 +88,7 @@ internal sealed partial class TopologyProvisioner(
                 Storage = NatsKVStorageType.File,
                 NumberOfReplicas = opts.Replicas,
             };
-            _stores[bucket.Name] = await _keyValue.CreateOrUpdateStoreAsync(config, cancellationToken).ConfigureAwait(false);
+            await keyValue.CreateOrUpdateStoreAsync(config, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
@@ -8,7 +9,7 @@ namespace OrderHost.Notifications.Infrastructure;
 /// The <c>notifications</c> bucket: a create-only marker per order and kind, written after a
 /// successful send, so a redelivered message never reaches the sender again.
 /// </summary>
-internal sealed class SentNotifications(IKeyValueStores stores, TimeProvider timeProvider)
+internal sealed class SentNotifications([FromKeyedServices(NotificationsModule.Name)] IKeyValueStores stores, TimeProvider timeProvider)
 {
     public const string Bucket = "notifications";
 

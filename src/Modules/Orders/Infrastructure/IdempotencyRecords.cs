@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +9,7 @@ using OrderHost.Messaging.KeyValue;
 namespace OrderHost.Orders.Infrastructure;
 
 /// <summary>The <c>idempotency-keys</c> bucket: create-only, expiring after the configured lifetime.</summary>
-internal sealed class IdempotencyRecords(IKeyValueStores stores)
+internal sealed class IdempotencyRecords([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores)
 {
     public const string Bucket = "idempotency-keys";
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
@@ -6,7 +7,7 @@ using OrderHost.Messaging.KeyValue;
 namespace OrderHost.Orders.Infrastructure;
 
 /// <summary>The <c>orders</c> bucket: one view per order, changed by compare-and-set so concurrent events never overwrite each other.</summary>
-internal sealed class OrderReadModel(IKeyValueStores stores)
+internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores)
 {
     public const string Bucket = "orders";
     private const int MaxAttempts = 16;

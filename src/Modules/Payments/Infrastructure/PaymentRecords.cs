@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
@@ -5,7 +6,7 @@ using OrderHost.Messaging.KeyValue;
 namespace OrderHost.Payments.Infrastructure;
 
 /// <summary>The <c>payments</c> bucket: one create-only record per order, so an order is charged once.</summary>
-internal sealed class PaymentRecords(IKeyValueStores stores)
+internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IKeyValueStores stores)
 {
     public const string Bucket = "payments";
 

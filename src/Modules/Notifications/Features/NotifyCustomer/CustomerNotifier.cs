@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrderHost.Messaging.Publishing;
 using OrderHost.Notifications.Infrastructure;
 
@@ -11,7 +12,7 @@ namespace OrderHost.Notifications.Features.NotifyCustomer;
 internal sealed partial class CustomerNotifier(
     INotificationSender sender,
     SentNotifications sent,
-    IEventPublisher publisher,
+    [FromKeyedServices(NotificationsModule.Name)] IEventPublisher publisher,
     NotificationsMetrics metrics,
     TimeProvider timeProvider,
     ILogger<CustomerNotifier> logger)

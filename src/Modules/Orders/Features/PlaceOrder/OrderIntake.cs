@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Publishing;
 using OrderHost.Orders.Infrastructure;
@@ -10,7 +11,7 @@ namespace OrderHost.Orders.Features.PlaceOrder;
 /// event under the very same message id, and the stream keeps one.
 /// </summary>
 internal sealed partial class OrderIntake(
-    IEventPublisher publisher,
+    [FromKeyedServices(OrdersModule.Name)] IEventPublisher publisher,
     IdempotencyRecords idempotency,
     OrdersMetrics metrics,
     IOptions<OrdersOptions> options,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.Publishing;
 using OrderHost.Payments.Infrastructure;
@@ -11,7 +12,7 @@ namespace OrderHost.Payments.Features.ChargeOrder;
 internal sealed partial class ChargeOrderHandler(
     IPaymentGateway gateway,
     PaymentRecords records,
-    IEventPublisher publisher,
+    [FromKeyedServices(PaymentsModule.Name)] IEventPublisher publisher,
     PaymentsMetrics metrics,
     TimeProvider timeProvider,
     ILogger<ChargeOrderHandler> logger) : IMessageHandler<OrderCreated>

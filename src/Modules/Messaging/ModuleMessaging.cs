@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrderHost.Messaging.Consuming;
+using OrderHost.Messaging.KeyValue;
+
+namespace OrderHost.Messaging;
+
+/// <summary>
+/// A module's messaging declarations: the consumers it runs and the buckets it owns. Everything
+/// declared here speaks to NATS as the module's identity. Handlers and services of the module get
+/// its publisher and buckets as keyed services: <c>[FromKeyedServices(ModuleName)] IEventPublisher</c>.
+/// </summary>
+public sealed class ModuleMessaging
+{
+    private readonly IServiceCollection _services;
+
+    internal ModuleMessaging(IServiceCollection services, string module)
+    {
+        _services = services;
+        Module = module;
+    }
+
+    public string Module { get; }
+
+    /// <summary>"I consume these subjects as this durable with these handlers."</summary>
+    public ModuleMessaging AddConsumer(string durableName, Action<ConsumerBuilder> build)
+    {
+        _services.AddConsumer(Module, durableName, build);
+        return this;
+    }
+
+    public ModuleMessaging AddKeyValueBucket(KeyValueBucketDefinition bucket)
+    {
+        _services.AddSingleton(bucket);
+        return this;
+    }
+}
