@@ -45,6 +45,7 @@ public sealed class NatsConnections(IOptions<NatsOptions> options, ILoggerFactor
         var opts = options.Value;
         opts.Credentials.TryGetValue(identity, out var credentials);
         var connection = NatsConnectionFactory.Create(opts, identity, credentials, loggerFactory);
+        ConnectionEventLog.Attach(connection, loggerFactory.CreateLogger("OrderHost.Messaging.Connection"));
         var jetStream = new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: opts.RequestTimeout));
         return new Entry(connection, jetStream, new NatsKVContext(jetStream));
     }

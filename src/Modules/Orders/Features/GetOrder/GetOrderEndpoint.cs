@@ -20,7 +20,20 @@ internal sealed class GetOrderEndpoint(OrderReadModel readModel) : Endpoint<GetO
 
     public override async Task HandleAsync(GetOrderRequest req, CancellationToken ct)
     {
-        var view = await readModel.FindAsync(Guid.ParseExact(req.OrderId, "D"), ct);
+        OrderView? view;
+        try
+        {
+            view = await readModel.FindAsync(Guid.ParseExact(req.OrderId, "D"), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The read model lives in JetStream: when it cannot be reached the answer is "try again", not a crash.
+            HttpContext.Response.Headers.RetryAfter = "1";
+            await Send.ResultAsync(TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Order state unavailable", detail: "The read model cannot be reached right now."));
+            return;
+        }
+
         if (view is null)
         {
             await Send.ResultAsync(TypedResults.Problem(
