@@ -117,16 +117,24 @@ public static class MessagingServiceCollectionExtensions
         {
             MaxDeliver = defaults.MaxDeliver,
             AckWait = defaults.AckWait,
-            NakDelays = defaults.NakDelays,
+            NakDelays = defaults.NakDelays is { Length: > 0 } configured ? configured : [.. ConsumerDefaultsOptions.DefaultNakDelays],
             MaxConcurrency = defaults.MaxConcurrency,
             PullBatch = defaults.PullBatch,
             MaxAckPending = defaults.MaxAckPending,
             DoubleAck = defaults.DoubleAck,
         };
         builder.ApplyTweaks(settings);
+
+        // Bind onto an empty schedule: the binder would append configured delays to the inherited ones.
+        var inherited = settings.NakDelays;
+        settings.NakDelays = [];
         services.GetRequiredService<IConfiguration>()
             .GetSection($"{NatsOptions.SectionName}:Consumers:{durableName}")
             .Bind(settings);
+        if (settings.NakDelays.Length == 0)
+        {
+            settings.NakDelays = inherited;
+        }
         Validate(durableName, settings);
         return new ConsumerDefinition(durableName, builder.Routes, settings);
     }

@@ -9,8 +9,14 @@ public sealed class ConsumerDefaultsOptions
     /// <summary>How long the server waits for an ack before redelivering.</summary>
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Delay before each redelivery after a transient failure; the last entry repeats.</summary>
-    public TimeSpan[] NakDelays { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+    /// <summary>Used when <see cref="NakDelays"/> is not configured.</summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultNakDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
+
+    /// <summary>
+    /// Delay before each redelivery after a transient failure; the last entry repeats. Empty means
+    /// <see cref="DefaultNakDelays"/>: the configuration binder appends to a pre-filled array instead of replacing it.
+    /// </summary>
+    public TimeSpan[] NakDelays { get; set; } = [];
 
     /// <summary>Messages handled at once per consumer in this process.</summary>
     public int MaxConcurrency { get; set; } = 16;
