@@ -2,7 +2,10 @@ using OrderHost.Messaging.Events;
 
 namespace OrderHost.Orders.Contracts;
 
-/// <summary>An order was accepted: published on <c>orders.created</c> once per order.</summary>
+/// <summary>
+/// An order was accepted: published on <c>orders.created</c> once per order. Version 2 added the
+/// optional customer email and shipping address; version 1 messages are read as version 2 without them.
+/// </summary>
 public sealed record OrderCreated(
     int Version,
     Guid OrderId,
@@ -10,7 +13,9 @@ public sealed record OrderCreated(
     IReadOnlyList<OrderLine> Items,
     decimal Total,
     string Currency,
-    DateTimeOffset AcceptedAt) : IIntegrationEvent
+    DateTimeOffset AcceptedAt,
+    string? CustomerEmail = null,
+    ShippingAddress? ShippingAddress = null) : IIntegrationEvent
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 }

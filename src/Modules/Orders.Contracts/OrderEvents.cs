@@ -11,7 +11,8 @@ public static class OrderEvents
         "orders.created",
         OrderCreated.CurrentVersion,
         OrdersJsonContext.Default.OrderCreated,
-        Validate);
+        Validate,
+        EventVersion.Upcast<OrderCreatedV1, OrderCreated>(OrderCreatedV1.ThisVersion, OrdersJsonContext.Default.OrderCreatedV1, v1 => v1.ToCurrent()));
 
     private static string? Validate(OrderCreated evt) => evt switch
     {
@@ -20,6 +21,7 @@ public static class OrderEvents
         { Items: null or { Count: 0 } } => "items are missing",
         { Total: <= 0 } => "total must be positive",
         { Currency: null or "" } => "currency is missing",
+        { ShippingAddress: { Line1: null or "" } or { City: null or "" } or { PostalCode: null or "" } or { Country: null or "" } } => "shippingAddress is incomplete",
         _ => null,
     };
 }

@@ -72,7 +72,9 @@ internal sealed partial class OrderIntake(
             [.. request.Items!.Select(i => new OrderLine(i.Sku!, i.Quantity, i.UnitPrice))],
             request.Total,
             request.EffectiveCurrency,
-            acceptedAt);
+            acceptedAt,
+            request.CustomerEmail,
+            request.ShippingAddress is { } a ? new ShippingAddress(a.Line1!, a.Line2, a.City!, a.PostalCode!, a.Country!) : null);
         var correlationId = request.CorrelationId ?? orderId.ToString("D");
         var receipt = await publisher.PublishAsync(
             OrderEvents.Created, created, MessageIds.For(orderId, OrderEvents.CreatedStep), correlationId, cancellationToken).ConfigureAwait(false);

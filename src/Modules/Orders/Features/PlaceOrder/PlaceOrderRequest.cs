@@ -15,6 +15,12 @@ internal sealed class PlaceOrderRequest
 
     public string? Currency { get; set; }
 
+    /// <summary>Optional: where to send order mail.</summary>
+    public string? CustomerEmail { get; set; }
+
+    /// <summary>Optional: where the order goes.</summary>
+    public PlaceOrderAddress? ShippingAddress { get; set; }
+
     [FromHeader(IdempotencyKeyHeader, isRequired: false)]
     public string? IdempotencyKey { get; set; }
 
@@ -41,6 +47,11 @@ internal sealed class PlaceOrderRequest
             RuleFor(r => r.Currency)
                 .Must(c => c is null || Iso4217.IsKnown(c))
                 .WithMessage("'currency' must be an ISO 4217 code in capitals, e.g. USD.");
+            RuleFor(r => r.CustomerEmail)
+                .MaximumLength(254)
+                .EmailAddress().WithMessage("'customerEmail' must be an email address.")
+                .When(r => r.CustomerEmail is not null);
+            RuleFor(r => r.ShippingAddress!).SetValidator(new PlaceOrderAddress.Validator()).When(r => r.ShippingAddress is not null);
             RuleFor(r => r.IdempotencyKey)
                 .Must(k => k is null || IsVisibleAscii(k, 128))
                 .WithName(IdempotencyKeyHeader)

@@ -14,6 +14,12 @@ internal static class RequestFingerprint
     {
         var text = new StringBuilder();
         text.Append(request.CustomerId).Append('\n').Append(request.EffectiveCurrency).Append('\n').Append(Canonical(request.Total));
+        text.Append('\n').Append(request.CustomerEmail);
+        if (request.ShippingAddress is { } a)
+        {
+            text.Append('\n').Append(a.Line1).Append('\t').Append(a.Line2).Append('\t').Append(a.City).Append('\t').Append(a.PostalCode).Append('\t').Append(a.Country);
+        }
+
         foreach (var item in request.Items ?? [])
         {
             text.Append('\n').Append(item.Sku).Append('\t').Append(item.Quantity.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(Canonical(item.UnitPrice));
