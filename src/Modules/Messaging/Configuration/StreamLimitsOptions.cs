@@ -5,7 +5,15 @@ public sealed class StreamLimitsOptions
 {
     public string Name { get; set; } = "ORDERS";
 
-    public string[] Subjects { get; set; } = ["orders.>"];
+    /// <summary>
+    /// Subjects the stream captures; empty means <see cref="DefaultSubjects"/>. (The configuration
+    /// binder appends to a pre-filled array instead of replacing it, so the default lives apart.)
+    /// </summary>
+    public string[] Subjects { get; set; } = [];
+
+    internal string[] DefaultSubjects { get; init; } = ["orders.>"];
+
+    internal string[] EffectiveSubjects => Subjects.Length > 0 ? Subjects : DefaultSubjects;
 
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
 

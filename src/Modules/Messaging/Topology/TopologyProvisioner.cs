@@ -92,7 +92,7 @@ internal sealed partial class TopologyProvisioner(
         }
     }
 
-    internal static StreamConfig StreamConfigFor(StreamLimitsOptions limits, int replicas) => new(limits.Name, limits.Subjects)
+    internal static StreamConfig StreamConfigFor(StreamLimitsOptions limits, int replicas) => new(limits.Name, limits.EffectiveSubjects)
     {
         Storage = StreamConfigStorage.File,
         Retention = StreamConfigRetention.Limits,
