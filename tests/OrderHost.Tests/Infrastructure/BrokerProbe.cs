@@ -54,13 +54,20 @@ public sealed class BrokerProbe : IAsyncDisposable
     public async Task<int> CountForOrderAsync(string subject, Guid orderId)
         => (await CountByOrderAsync(subject)).GetValueOrDefault(orderId);
 
-    /// <summary>Reads every message on the subject from the start with an ordered consumer.</summary>
+    /// <summary>How many messages on <paramref name="subject"/> carry this <c>customerId</c>.</summary>
+    public async Task<int> CountForCustomerAsync(string subject, string customerId)
+        => (await ReadEventsAsync(subject)).Count(e => e.TryGetProperty("customerId", out var c) && c.GetString() == customerId);
+
     public async Task<IReadOnlyList<Guid>> ReadOrderIdsAsync(string subject)
+        => [.. (await ReadEventsAsync(subject)).Select(e => e.GetProperty("orderId").GetGuid())];
+
+    /// <summary>Reads every message body on the subject from the start with an ordered consumer.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ReadEventsAsync(string subject)
     {
-        var ids = new List<Guid>();
+        var events = new List<JsonElement>();
         if (await CountAsync(subject) == 0)
         {
-            return ids;
+            return events;
         }
 
         using var timeout = new CancellationTokenSource(ReadTimeout);
@@ -69,14 +76,14 @@ public sealed class BrokerProbe : IAsyncDisposable
         await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: timeout.Token))
         {
             using var body = JsonDocument.Parse(msg.Data);
-            ids.Add(body.RootElement.GetProperty("orderId").GetGuid());
+            events.Add(body.RootElement.Clone());
             if (msg.Metadata is { NumPending: 0 })
             {
                 break;
             }
         }
 
-        return ids;
+        return events;
     }
 
     /// <summary>The consumer's info, or null when the server does not know it.</summary>
