@@ -32,11 +32,11 @@ public sealed class BrokerProbe : IAsyncDisposable
 
     public INatsJSContext JetStream { get; }
 
-    /// <summary>Messages stored on exactly this subject of ORDERS.</summary>
-    public async Task<ulong> CountAsync(string subject)
+    /// <summary>Messages stored on exactly this subject (of ORDERS unless said otherwise).</summary>
+    public async Task<ulong> CountAsync(string subject, string stream = OrdersStream)
     {
-        var stream = await JetStream.GetStreamAsync(OrdersStream, new StreamInfoRequest { SubjectsFilter = subject });
-        return stream.Info.State.Subjects is { } subjects && subjects.TryGetValue(subject, out var count) ? (ulong)count : 0;
+        var info = await JetStream.GetStreamAsync(stream, new StreamInfoRequest { SubjectsFilter = subject });
+        return info.Info.State.Subjects is { } subjects && subjects.TryGetValue(subject, out var count) ? (ulong)count : 0;
     }
 
     /// <summary>How many messages on <paramref name="subject"/> name each order (the events' <c>orderId</c>).</summary>
@@ -56,34 +56,49 @@ public sealed class BrokerProbe : IAsyncDisposable
 
     /// <summary>How many messages on <paramref name="subject"/> carry this <c>customerId</c>.</summary>
     public async Task<int> CountForCustomerAsync(string subject, string customerId)
-        => (await ReadEventsAsync(subject)).Count(e => e.TryGetProperty("customerId", out var c) && c.GetString() == customerId);
+        => (await ReadMessagesAsync(subject)).Count(m => m.Body?.TryGetProperty("customerId", out var c) == true && c.GetString() == customerId);
 
     public async Task<IReadOnlyList<Guid>> ReadOrderIdsAsync(string subject)
-        => [.. (await ReadEventsAsync(subject)).Select(e => e.GetProperty("orderId").GetGuid())];
+        => [.. (await ReadMessagesAsync(subject)).Select(m => m.OrderId ?? Guid.Empty)];
 
-    /// <summary>Reads every message body on the subject from the start with an ordered consumer.</summary>
-    public async Task<IReadOnlyList<JsonElement>> ReadEventsAsync(string subject)
+    /// <summary>The messages of one order on <paramref name="subject"/>.</summary>
+    public async Task<IReadOnlyList<StoredMessage>> ReadForOrderAsync(string subject, Guid orderId)
+        => [.. (await ReadMessagesAsync(subject)).Where(m => m.OrderId == orderId)];
+
+    /// <summary>Reads every message on the subject from the start with an ordered consumer.</summary>
+    public async Task<IReadOnlyList<StoredMessage>> ReadMessagesAsync(string subject, string stream = OrdersStream)
     {
-        var events = new List<JsonElement>();
-        if (await CountAsync(subject) == 0)
+        var messages = new List<StoredMessage>();
+        if (await CountAsync(subject, stream) == 0)
         {
-            return events;
+            return messages;
         }
 
         using var timeout = new CancellationTokenSource(ReadTimeout);
         var consumer = await JetStream.CreateOrderedConsumerAsync(
-            OrdersStream, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject] }, timeout.Token);
+            stream, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject] }, timeout.Token);
         await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: timeout.Token))
         {
-            using var body = JsonDocument.Parse(msg.Data);
-            events.Add(body.RootElement.Clone());
+            messages.Add(new StoredMessage(
+                msg.Subject,
+                System.Text.Encoding.UTF8.GetString(msg.Data ?? []),
+                ParseJson(msg.Data),
+                msg.Headers?.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase) ?? [],
+                msg.Metadata?.Sequence.Stream ?? 0));
             if (msg.Metadata is { NumPending: 0 })
             {
                 break;
             }
         }
 
-        return events;
+        return messages;
+    }
+
+    /// <summary>Publishes raw bytes to the stream as another (possibly newer or broken) publisher would.</summary>
+    public async Task PublishAsync(string subject, byte[] data, NatsHeaders? headers = null)
+    {
+        var ack = await JetStream.PublishAsync(subject, data, NatsRawSerializer<byte[]>.Default, headers: headers);
+        Assert.That(ack.Error, Is.Null, $"publishing to {subject}");
     }
 
     /// <summary>The consumer's info, or null when the server does not know it.</summary>
@@ -122,4 +137,17 @@ public sealed class BrokerProbe : IAsyncDisposable
         => await FindConsumerAsync(durableName) is { NumPending: 0, NumAckPending: 0 };
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+
+    private static JsonElement? ParseJson(byte[]? data)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(data ?? []);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

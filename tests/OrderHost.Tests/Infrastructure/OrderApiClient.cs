@@ -11,6 +11,7 @@ namespace OrderHost.Tests.Infrastructure;
 public sealed class OrderApiClient : IDisposable
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string CorrelationIdHeader = "X-Correlation-Id";
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
@@ -28,19 +29,28 @@ public sealed class OrderApiClient : IDisposable
 
     public Uri BaseAddress => _http.BaseAddress!;
 
-    public Task<ApiResponse> PostOrderAsync(JsonNode body, string? idempotencyKey = null, CancellationToken cancellationToken = default)
-        => PostOrderAsync(body.ToJsonString(), idempotencyKey, cancellationToken);
+    public Task<ApiResponse> PostOrderAsync(
+        JsonNode body, string? idempotencyKey = null, string? correlationId = null, CancellationToken cancellationToken = default)
+        => PostOrderAsync(body.ToJsonString(), idempotencyKey, correlationId, cancellationToken);
 
-    public Task<ApiResponse> PostOrderAsync(string json, string? idempotencyKey = null, CancellationToken cancellationToken = default)
-        => PostOrderAsync(new StringContent(json, Encoding.UTF8, "application/json"), idempotencyKey, cancellationToken);
+    public Task<ApiResponse> PostOrderAsync(
+        string json, string? idempotencyKey = null, string? correlationId = null, CancellationToken cancellationToken = default)
+        => PostOrderAsync(new StringContent(json, Encoding.UTF8, "application/json"), idempotencyKey, correlationId, cancellationToken);
 
-    public async Task<ApiResponse> PostOrderAsync(HttpContent content, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public async Task<ApiResponse> PostOrderAsync(
+        HttpContent content, string? idempotencyKey = null, string? correlationId = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = content };
+
+        // Without validation: tests also send values the server must reject.
         if (idempotencyKey is not null)
         {
-            // Without validation: tests also send keys the server must reject.
             request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+        }
+
+        if (correlationId is not null)
+        {
+            request.Headers.TryAddWithoutValidation(CorrelationIdHeader, correlationId);
         }
 
         return await SendAsync(request, cancellationToken);
