@@ -77,6 +77,23 @@ public sealed class OrderValidationTests : NatsServerFixture
         Assert.That(await Broker.CountAsync(Created), Is.EqualTo(before), "orders.created messages");
     }
 
+    [TestCase(64 * 1024, HttpStatusCode.Accepted, TestName = "Body of exactly 64 KiB is accepted")]
+    [TestCase((64 * 1024) + 1, HttpStatusCode.RequestEntityTooLarge, TestName = "Body of 64 KiB and one byte is rejected with 413")]
+    public async Task Body_size_limit_is_64_KiB(int size, HttpStatusCode expected)
+    {
+        var body = OrderBodies.Paid();
+        body["padding"] = string.Empty;
+        body["padding"] = new string('x', size - Encoding.UTF8.GetByteCount(body.ToJsonString()));
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        Assert.That(bytes, Has.Length.EqualTo(size), "body size");
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var response = await Api.PostOrderAsync(content);
+
+        Assert.That(response.Status, Is.EqualTo(expected), response.ToString());
+    }
+
     [Test]
     public async Task Order_without_currency_is_accepted_in_usd()
     {

@@ -1,4 +1,3 @@
-using System.Net;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
@@ -57,13 +56,5 @@ public sealed class PaymentsModuleDisabledTests : NatsServerFixture
             Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Succeeded.Subject, orderId), Is.Zero, "orders.paid");
             Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Failed.Subject, orderId), Is.Zero, "orders.payment_failed");
         }
-    }
-
-    [Test]
-    public async Task Host_is_ready_without_payments()
-    {
-        var ready = await _host!.Api.GetAsync("/health/ready");
-
-        Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.OK), ready.ToString());
     }
 }
