@@ -126,6 +126,9 @@ public sealed class BrokerProbe : IAsyncDisposable
         return infos;
     }
 
+    public async Task<IReadOnlyList<ConsumerLoad>> ListConsumerLoadsAsync()
+        => [.. (await ListConsumersAsync()).Select(c => new ConsumerLoad(c.Name, c.NumAckPending, c.NumPending, c.NumRedelivered))];
+
     public async Task DeleteConsumerAsync(string durableName)
     {
         var deleted = await JetStream.DeleteConsumerAsync(OrdersStream, durableName);

@@ -27,7 +27,7 @@ public static class Eventually
                     return observation;
                 }
 
-                last = observation?.ToString() ?? "null";
+                last = Describe(observation);
             }
             catch (Exception ex) when (ex is not AssertionException)
             {
@@ -43,6 +43,14 @@ public static class Eventually
             await Task.Delay(Interval);
         }
     }
+
+    private static string Describe(object? observation) => observation switch
+    {
+        null => "null",
+        string text => text,
+        System.Collections.IEnumerable items => $"[{string.Join("; ", items.Cast<object?>().Select(i => i?.ToString() ?? "null"))}]",
+        _ => observation.ToString() ?? "null",
+    };
 
     /// <summary>Waits until <paramref name="condition"/> returns true.</summary>
     public static Task True(Func<Task<bool>> condition, string description, TimeSpan? timeout = null)

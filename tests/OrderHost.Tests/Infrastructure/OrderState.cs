@@ -12,6 +12,12 @@ public sealed record OrderState(
 {
     public bool HasStep(string status) => History.Any(s => s.Status == status);
 
+    /// <summary>
+    /// Paid or failed, and the customer told: nothing more will happen. Waiting for <c>Notified</c> alone is
+    /// not enough: the projection may apply orders.notified before orders.paid (events arrive in any order).
+    /// </summary>
+    public bool IsCompleted => Notified && Status is "paid" or "payment_failed";
+
     public override string ToString()
         => $"order {OrderId}: status={Status}, notified={Notified}, history=[{string.Join(", ", History.Select(s => $"{s.Status}@{s.At:O}"))}]";
 }

@@ -93,7 +93,7 @@ public sealed class BrokerRestartTests : NatsServerFixture
     private async Task<Guid> PlaceAndCompleteAsync()
     {
         var orderId = await Api.PlaceOrderAsync(OrderBodies.Paid());
-        await Api.WaitForOrderAsync(orderId, o => o.Notified, "notified");
+        await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
         return orderId;
     }
 
@@ -101,7 +101,7 @@ public sealed class BrokerRestartTests : NatsServerFixture
     {
         // POST answers 503 until the client has reconnected; a retry with a deadline is what a client does.
         var later = await Api.PlaceOrderAsync(OrderBodies.Paid(), timeout: Recovery);
-        var completed = await Api.WaitForOrderAsync(later, o => o.Notified, "notified after the restart", Recovery);
+        var completed = await Api.WaitForOrderAsync(later, o => o.IsCompleted, "completed after the restart", Recovery);
         var kept = await Api.FindOrderAsync(earlier);
 
         using (Assert.EnterMultipleScope())

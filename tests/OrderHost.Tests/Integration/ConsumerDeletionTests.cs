@@ -40,7 +40,7 @@ public sealed class ConsumerDeletionTests : NatsServerFixture
         Assert.That(filter.Order(StringComparer.Ordinal), Is.EqualTo(subjects.Split(',')), "filter of the recreated consumer");
 
         var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        var order = await _host.Api.WaitForOrderAsync(orderId, o => o.Notified, "notified", Recovery);
+        var order = await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Recovery);
         Assert.That(order.Status, Is.EqualTo("paid"));
     }
 }

@@ -133,7 +133,7 @@ public sealed class DeadLetterTests : NatsServerFixture
                 && await Broker.FindConsumerAsync("order-projection") is { NumAckPending: 0 },
             "the consumers to have settled the message");
         var next = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await _host.Api.WaitForOrderAsync(next, o => o.Notified, "notified", Patience);
+        await _host.Api.WaitForOrderAsync(next, o => o.IsCompleted, "completed", Patience);
     }
 
     private async Task<double> MalformedDeadLettersOfPaymentsAsync()

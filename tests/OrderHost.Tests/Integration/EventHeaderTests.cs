@@ -48,7 +48,7 @@ public sealed class EventHeaderTests : NatsServerFixture
 
     private async Task AssertEventHeadersAsync(Guid orderId, string correlationId)
     {
-        await _host!.Api.WaitForOrderAsync(orderId, o => o.Notified, "notified");
+        await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
         var steps = new[]
         {
             (Subject: OrderEvents.Created.Subject, MessageId: $"{orderId:D}:created"),

@@ -84,7 +84,7 @@ public sealed class IdempotencyTests : NatsServerFixture
         var orderId = orderIds[0];
         Assert.That(await Broker.CountForOrderAsync(Created, orderId), Is.EqualTo(1), "orders.created messages of the order");
 
-        await Api.WaitForOrderAsync(orderId, o => o.Notified, "notified");
+        await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
         Assert.That(_gateway.ChargesFor(orderId), Is.EqualTo(1), "charges of the order");
     }
 

@@ -15,8 +15,8 @@ public sealed class MetricsTests : NatsServerFixture
         _host = await RunningOrderHost.StartAsync(Server);
         var paid = await _host.Api.PlaceOrderAsync(OrderBodies.Paid());
         var failed = await _host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
-        await _host.Api.WaitForOrderAsync(paid, o => o.Notified, "notified");
-        await _host.Api.WaitForOrderAsync(failed, o => o.Notified, "notified");
+        await _host.Api.WaitForOrderAsync(paid, o => o.IsCompleted, "completed");
+        await _host.Api.WaitForOrderAsync(failed, o => o.IsCompleted, "completed");
 
         // Lag gauges are read from the server on a timer: wait until they were observed once.
         _samples = await Eventually.Until(

@@ -46,7 +46,7 @@ public sealed partial class OrderLifecycleTests : NatsServerFixture
             Assert.That(response.Location, Is.EqualTo($"/orders/{orderIdText}"));
         }
 
-        var order = await Api.WaitForOrderAsync(Guid.Parse(orderIdText), o => o.Notified, "notified", Completion);
+        var order = await Api.WaitForOrderAsync(Guid.Parse(orderIdText), o => o.IsCompleted, "completed", Completion);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(order.OrderId, Is.EqualTo(Guid.Parse(orderIdText)));
@@ -66,7 +66,7 @@ public sealed partial class OrderLifecycleTests : NatsServerFixture
     {
         var orderId = await Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
 
-        var order = await Api.WaitForOrderAsync(orderId, o => o.Notified, "notified", Completion);
+        var order = await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Completion);
 
         using (Assert.EnterMultipleScope())
         {
@@ -82,7 +82,7 @@ public sealed partial class OrderLifecycleTests : NatsServerFixture
     {
         var orderId = await Api.PlaceOrderAsync(OrderBodies.OneLine(decimal.Parse(total, System.Globalization.CultureInfo.InvariantCulture)));
 
-        var order = await Api.WaitForOrderAsync(orderId, o => o.Notified, "notified", Completion);
+        var order = await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Completion);
 
         Assert.That(order.Status, Is.EqualTo(expectedStatus));
     }

@@ -27,7 +27,7 @@ public sealed class StartWithoutBrokerTests : NatsServerFixture
         await Server.StartAsync();
         await host.WaitUntilReadyAsync(Recovery);
         var orderId = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
-        var order = await host.Api.WaitForOrderAsync(orderId, o => o.Notified, "notified", Recovery);
+        var order = await host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Recovery);
 
         Assert.That(order.Status, Is.EqualTo("paid"));
     }
