@@ -1,0 +1,30 @@
+using System.Reflection;
+using OrderHost.Host;
+using OrderHost.Messaging.Events;
+using OrderHost.Notifications;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments;
+using OrderHost.Payments.Contracts;
+
+namespace OrderHost.Tests.Architecture;
+
+/// <summary>The compiled assemblies the architecture rules talk about.</summary>
+public static class ModuleAssemblies
+{
+    public static readonly Assembly Messaging = typeof(EventCodec).Assembly;
+    public static readonly Assembly Orders = typeof(OrdersModule).Assembly;
+    public static readonly Assembly Payments = typeof(PaymentsModule).Assembly;
+    public static readonly Assembly Notifications = typeof(NotificationsModule).Assembly;
+    public static readonly Assembly OrdersContracts = typeof(OrderCreated).Assembly;
+    public static readonly Assembly PaymentsContracts = typeof(PaymentSucceeded).Assembly;
+    public static readonly Assembly NotificationsContracts = typeof(CustomerNotified).Assembly;
+    public static readonly Assembly Host = typeof(OrderHostApplication).Assembly;
+
+    public static readonly IReadOnlyList<Assembly> Modules = [Orders, Payments, Notifications];
+
+    public static readonly IReadOnlyList<Assembly> Contracts = [OrdersContracts, PaymentsContracts, NotificationsContracts];
+
+    public static string NameOf(Assembly assembly) => assembly.GetName().Name!;
+}

@@ -1,0 +1,46 @@
+namespace OrderHost.Tests.Architecture;
+
+/// <summary>The real project files under src/ follow <see cref="ProjectReferenceRules"/>.</summary>
+[TestFixture]
+public sealed class ProjectReferenceTests
+{
+    private static readonly string[] ExpectedProjects =
+    [
+        "OrderHost.Host",
+        "OrderHost.Messaging",
+        "OrderHost.Notifications",
+        "OrderHost.Notifications.Contracts",
+        "OrderHost.Orders",
+        "OrderHost.Orders.Contracts",
+        "OrderHost.Payments",
+        "OrderHost.Payments.Contracts",
+    ];
+
+    public static IEnumerable<TestCaseData> SourceProjects()
+        => SourceProjectPaths().Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(path)));
+
+    [Test]
+    public void Every_expected_project_is_found()
+    {
+        var names = SourceProjectPaths().Select(Path.GetFileNameWithoutExtension);
+
+        Assert.That(names, Is.EquivalentTo(ExpectedProjects), "src/Host and src/Modules/*/*.csproj");
+    }
+
+    [TestCaseSource(nameof(SourceProjects))]
+    public void Project_references_follow_the_module_rules(string projectPath)
+    {
+        var project = ProjectFile.Load(projectPath);
+
+        Assert.That(ProjectReferenceRules.Violations(project), Is.Empty, project.ToString());
+    }
+
+    private static IEnumerable<string> SourceProjectPaths()
+    {
+        var src = Path.Combine(Infrastructure.RepositoryRoot.Find(), "src");
+        return Directory.EnumerateFiles(Path.Combine(src, "Modules"), "*.csproj", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(src, "Host"), "*.csproj", SearchOption.TopDirectoryOnly))
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OrderHost.Tests.Infrastructure;
+
+/// <summary>
+/// A real nats-server with JetStream on 127.0.0.1, on ports and a store folder of its own. It can be
+/// stopped gracefully, killed, and started again on the same port and store (restart tests).
+/// </summary>
+public sealed class NatsServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    private const int MaxLogLines = 300;
+
+    private readonly string _binary;
+    private readonly string _configPath;
+    private readonly Queue<string> _log = new();
+    private Process? _process;
+
+    private NatsServer(string binary, Version version, string rootDirectory)
+    {
+        _binary = binary;
+        Version = version;
+        RootDirectory = rootDirectory;
+        StoreDirectory = Path.Combine(rootDirectory, "store");
+        _configPath = Path.Combine(rootDirectory, "nats-server.conf");
+        Port = FreePort.OnLoopback();
+        MonitoringPort = FreePort.OnLoopback();
+    }
+
+    public Version Version { get; }
+
+    public int Port { get; }
+
+    public int MonitoringPort { get; }
+
+    public string RootDirectory { get; }
+
+    public string StoreDirectory { get; }
+
+    public string Url => $"nats://127.0.0.1:{Port}";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Locates the binary, checks its version, and starts a server with a fresh temp store.</summary>
+    public static async Task<NatsServer> StartNewAsync()
+    {
+        var binary = NatsServerBinary.Locate();
+        var version = NatsServerBinary.EnsureSupportedVersion(binary);
+        var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var server = new NatsServer(binary, version, root);
+        try
+        {
+            Directory.CreateDirectory(server.StoreDirectory);
+            await File.WriteAllTextAsync(server._configPath, server.ConfigText());
+            await server.StartAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the process (again) on the same port and store, and waits until JetStream is healthy.</summary>
+    public async Task StartAsync()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("nats-server is already running.");
+        }
+
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo(_binary, ["-c", _configPath])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            },
+        };
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitUntilHealthyAsync(process);
+    }
+
+    /// <summary>SIGTERM, then wait for the process to exit: the server flushes and closes its store.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { } process || process.HasExited)
+        {
+            return;
+        }
+
+        PosixSignal.Terminate(process.Id);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+            throw new InvalidOperationException($"nats-server did not stop within {StopTimeout} after SIGTERM; killed it.\n{RecentLog()}");
+        }
+    }
+
+    /// <summary>SIGKILL: the process ends at once, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { } process || process.HasExited)
+        {
+            return;
+        }
+
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    public string RecentLog()
+    {
+        lock (_log)
+        {
+            return string.Join('\n', _log);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        _process = null;
+        if (Directory.Exists(RootDirectory))
+        {
+            Directory.Delete(RootDirectory, recursive: true);
+        }
+    }
+
+    private string ConfigText() => string.Create(CultureInfo.InvariantCulture, $$"""
+        server_name: orderhost-test-{{Port}}
+        listen: 127.0.0.1:{{Port}}
+        http: 127.0.0.1:{{MonitoringPort}}
+        jetstream {
+          store_dir: "{{StoreDirectory}}"
+          max_memory_store: 256MB
+          # Streams reserve their max_bytes: ORDERS 8 GiB + ORDERS_DLQ 1 GiB + buckets (as in nats-server.conf).
+          max_file_store: 16GB
+        }
+        """);
+
+    private async Task WaitUntilHealthyAsync(Process process)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var healthz = new Uri($"http://127.0.0.1:{MonitoringPort}/healthz");
+        var clock = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"nats-server exited with code {process.ExitCode} while starting.\n{RecentLog()}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(healthz);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            catch (TaskCanceledException ex)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"nats-server was not healthy within {StartTimeout}: {last}\n{RecentLog()}");
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > MaxLogLines)
+            {
+                _log.Dequeue();
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary>With every module off the process still serves health and metrics.</summary>
+[TestFixture]
+public sealed class AllModulesDisabledTests : NatsServerFixture
+{
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+        => _host = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?>
+            {
+                ["Modules:Orders:Enabled"] = "false",
+                ["Modules:Payments:Enabled"] = "false",
+                ["Modules:Notifications:Enabled"] = "false",
+            },
+            waitUntilReady: false);
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Liveness_answers_200()
+    {
+        var response = await _host!.Api.GetAsync("/health/live");
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.ToString());
+    }
+
+    [Test]
+    public async Task Readiness_answers_200_while_nats_is_up()
+    {
+        var ready = await Eventually.Until(
+            () => _host!.Api.GetAsync("/health/ready"), r => r.Status == HttpStatusCode.OK, "/health/ready to answer 200");
+
+        Assert.That(ready.Json().GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+    }
+
+    [Test]
+    public async Task Metrics_answer_200_in_prometheus_text_format()
+    {
+        var response = await _host!.Api.GetAsync("/metrics");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.ToString());
+            Assert.That(response.MediaType, Is.EqualTo("text/plain").Or.EqualTo("application/openmetrics-text"));
+            Assert.That(response.Body, Does.Contain("# TYPE "), "text exposition");
+        }
+    }
+
+    [Test]
+    public async Task No_consumer_is_created()
+    {
+        await _host!.WaitUntilReadyAsync();
+
+        Assert.That((await Broker.ListConsumersAsync()).Select(c => c.Name), Is.Empty);
+    }
+}

@@ -1,0 +1,46 @@
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary>An operator (or a bug) deletes a durable consumer under a running host: the host recreates it.</summary>
+[TestFixture]
+public sealed class ConsumerDeletionTests : NatsServerFixture
+{
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [TestCase("payment-processor", "orders.created")]
+    [TestCase("order-projection", "orders.created,orders.notified,orders.paid,orders.payment_failed")]
+    [TestCase("notifier-paid", "orders.paid")]
+    public async Task Deleted_consumer_is_recreated_and_new_orders_complete(string durableName, string subjects)
+    {
+        var original = await Broker.FindConsumerAsync(durableName);
+        Assert.That(original, Is.Not.Null, $"{durableName} before deletion");
+
+        await Broker.DeleteConsumerAsync(durableName);
+
+        var recreated = await Eventually.Until(
+            () => Broker.FindConsumerAsync(durableName),
+            c => c is not null && c.Created > original!.Created,
+            $"{durableName} to be recreated",
+            Recovery);
+        var filter = recreated!.Config.FilterSubjects is { Count: > 0 } many ? many : [recreated.Config.FilterSubject!];
+        Assert.That(filter.Order(StringComparer.Ordinal), Is.EqualTo(subjects.Split(',')), "filter of the recreated consumer");
+
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var order = await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Recovery);
+        Assert.That(order.Status, Is.EqualTo("paid"));
+    }
+}

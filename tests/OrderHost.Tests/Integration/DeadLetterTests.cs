@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using NATS.Client.Core;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary>
+/// Messages that can never be handled go to ORDERS_DLQ (dlq.orders.&gt;) with their subject, data and
+/// headers plus the reason, consumer, stream sequence and delivery count; the pipeline keeps going.
+/// </summary>
+[TestFixture]
+public sealed class DeadLetterTests : NatsServerFixture
+{
+    private const string Created = "orders.created";
+    private const string DeadCreated = "dlq.orders.created";
+    private const int PaymentMaxDeliver = 2;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly string[] CreatedConsumers = ["order-projection", "payment-processor"];
+    private readonly CountingPaymentGateway _gateway = new();
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+        => _host = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?> { ["Nats:Consumers:payment-processor:MaxDeliver"] = PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture) },
+            TestServices.With(gateway: _gateway));
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Event_of_an_unknown_version_is_dead_lettered_by_each_consumer_with_its_origin()
+    {
+        var orderId = Guid.CreateVersion7();
+        var body = ValidOrderCreated(orderId);
+        body["version"] = 2;
+        var data = Encoding.UTF8.GetBytes(body.ToJsonString());
+        await Broker.PublishAsync(Created, data, new NatsHeaders { ["X-Correlation-Id"] = "corr-v2", ["Nats-Msg-Id"] = $"{orderId:D}:created" });
+        var original = (await Broker.ReadForOrderAsync(Created, orderId)).Single();
+
+        var dead = await Eventually.Until(
+            async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
+            list => list.Count == 2,
+            "a dead letter from each consumer of orders.created",
+            Patience);
+
+        Assert.That(dead.Select(m => m.Header("OrderHost-Dlq-Consumer")).Order(StringComparer.Ordinal), Is.EqualTo(CreatedConsumers));
+        foreach (var letter in dead)
+        {
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(letter.Text, Is.EqualTo(original.Text), "data kept byte for byte");
+                Assert.That(letter.Header("X-Correlation-Id"), Is.EqualTo("corr-v2"), "original headers kept");
+                Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("unsupported version 2"));
+                Assert.That(letter.Header("OrderHost-Dlq-Subject"), Is.EqualTo(Created));
+                Assert.That(letter.Header("OrderHost-Dlq-Stream"), Is.EqualTo(BrokerProbe.OrdersStream));
+                Assert.That(letter.Header("OrderHost-Dlq-Stream-Sequence"), Is.EqualTo(original.Sequence.ToString(CultureInfo.InvariantCulture)));
+                Assert.That(letter.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo("1"));
+            }
+        }
+
+        await AssertSettledAndPipelineStillRunsAsync();
+        Assert.That(_gateway.ChargesFor(orderId), Is.Zero, "charges of the unreadable order");
+    }
+
+    [Test]
+    public async Task Malformed_event_is_dead_lettered_as_malformed()
+    {
+        var marker = $"not json {Guid.NewGuid():N}";
+        await Broker.PublishAsync(Created, Encoding.UTF8.GetBytes(marker));
+
+        var dead = await Eventually.Until(
+            async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream)).Where(m => m.Text == marker).ToList(),
+            list => list.Count == 2,
+            "a dead letter from each consumer of orders.created",
+            Patience);
+
+        Assert.That(dead.Select(m => m.Header("OrderHost-Dlq-Reason")), Has.All.StartsWith("malformed JSON"));
+        await AssertSettledAndPipelineStillRunsAsync();
+    }
+
+    [Test]
+    public async Task Handler_that_keeps_failing_is_dead_lettered_after_max_deliver_attempts()
+    {
+        var customerId = OrderBodies.UniqueCustomerId();
+        _gateway.MakeUnreachableFor(customerId);
+
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid(customerId));
+
+        var letter = await Eventually.Until(
+            async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream))
+                .SingleOrDefault(m => m.OrderId == orderId && m.Header("OrderHost-Dlq-Consumer") == "payment-processor"),
+            m => m is not null,
+            "the payment-processor dead letter",
+            Patience);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(letter!.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo(PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture)));
+            Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("max deliveries"));
+            Assert.That(_gateway.ChargesFor(orderId), Is.EqualTo(PaymentMaxDeliver), "charge attempts");
+            Assert.That((await _host.Api.FindOrderAsync(orderId))?.Status, Is.EqualTo("accepted"));
+        }
+    }
+
+    [Test]
+    public async Task Dead_letters_are_counted_in_metrics()
+    {
+        var before = await MalformedDeadLettersOfPaymentsAsync();
+
+        await Broker.PublishAsync(Created, Encoding.UTF8.GetBytes($"not json {Guid.NewGuid():N}"));
+
+        await Eventually.Until(
+            MalformedDeadLettersOfPaymentsAsync,
+            count => count == before + 1,
+            "orderhost_dead_letters_total{consumer=\"payment-processor\",reason=\"malformed_json\"} to grow by one",
+            Patience);
+    }
+
+    private async Task AssertSettledAndPipelineStillRunsAsync()
+    {
+        await Eventually.True(
+            async () => await Broker.FindConsumerAsync("payment-processor") is { NumAckPending: 0 }
+                && await Broker.FindConsumerAsync("order-projection") is { NumAckPending: 0 },
+            "the consumers to have settled the message");
+        var next = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await _host.Api.WaitForOrderAsync(next, o => o.IsCompleted, "completed", Patience);
+    }
+
+    private async Task<double> MalformedDeadLettersOfPaymentsAsync()
+        => PrometheusText.Parse((await _host!.Api.GetAsync("/metrics")).Body)
+            .Where(m => m.Name == "orderhost_dead_letters_total" && m.Label("reason") == "malformed_json" && m.Label("consumer") == "payment-processor")
+            .Sum(m => m.Value);
+
+    private static JsonObject ValidOrderCreated(Guid orderId) => new()
+    {
+        ["version"] = 1,
+        ["orderId"] = orderId,
+        ["customerId"] = OrderBodies.UniqueCustomerId(),
+        ["items"] = new JsonArray(OrderBodies.Line("SKU-1", 1, 42.5m)),
+        ["total"] = 42.5m,
+        ["currency"] = "USD",
+        ["acceptedAt"] = DateTimeOffset.UtcNow,
+    };
+}

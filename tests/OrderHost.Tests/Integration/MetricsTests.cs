@@ -1,0 +1,73 @@
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary>/metrics exposes the contract's metric names and labels (DESIGN.md, "Metrics").</summary>
+[TestFixture]
+public sealed class MetricsTests : NatsServerFixture
+{
+    private RunningOrderHost? _host;
+    private IReadOnlyList<MetricSample> _samples = [];
+
+    [OneTimeSetUp]
+    public async Task CompleteOnePaidAndOneFailedOrderAsync()
+    {
+        _host = await RunningOrderHost.StartAsync(Server);
+        var paid = await _host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var failed = await _host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        await _host.Api.WaitForOrderAsync(paid, o => o.IsCompleted, "completed");
+        await _host.Api.WaitForOrderAsync(failed, o => o.IsCompleted, "completed");
+
+        // Lag gauges are read from the server on a timer: wait until they were observed once.
+        _samples = await Eventually.Until(
+            async () => PrometheusText.Parse((await _host.Api.GetAsync("/metrics")).Body),
+            s => s.Any(m => m.Name == "orderhost_consumer_pending_messages"),
+            "the consumer lag gauges");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [TestCase("orderhost_orders_accepted_total")]
+    [TestCase("orderhost_order_e2e_duration_seconds_bucket")]
+    [TestCase("orderhost_order_e2e_duration_seconds_count")]
+    [TestCase("orderhost_handler_duration_seconds_bucket")]
+    [TestCase("orderhost_consumer_pending_messages")]
+    [TestCase("orderhost_consumer_ack_pending_messages")]
+    [TestCase("orderhost_nats_connected")]
+    public void Metric_is_exposed(string name)
+    {
+        Assert.That(_samples.Select(s => s.Name), Does.Contain(name));
+    }
+
+    [TestCase("orderhost_payments_processed_total", "outcome", "paid")]
+    [TestCase("orderhost_payments_processed_total", "outcome", "failed")]
+    [TestCase("orderhost_notifications_sent_total", "kind", "paid")]
+    [TestCase("orderhost_notifications_sent_total", "kind", "failed")]
+    [TestCase("orderhost_messages_handled_total", "outcome", "ack")]
+    [TestCase("orderhost_messages_handled_total", "consumer", "payment-processor")]
+    [TestCase("orderhost_handler_duration_seconds_bucket", "consumer", "order-projection")]
+    [TestCase("orderhost_consumer_pending_messages", "consumer", "notifier-paid")]
+    [TestCase("orderhost_consumer_ack_pending_messages", "consumer", "notifier-failed")]
+    public void Metric_has_the_contract_label(string name, string label, string value)
+    {
+        Assert.That(_samples.Where(s => s.Name == name).Select(s => s.Label(label)), Does.Contain(value), $"{name}{{{label}=\"{value}\"}}");
+    }
+
+    [Test]
+    public void Counters_count_the_completed_orders()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_samples.Single(s => s.Name == "orderhost_orders_accepted_total").Value, Is.EqualTo(2));
+            Assert.That(_samples.Single(s => s.Name == "orderhost_order_e2e_duration_seconds_count").Value, Is.EqualTo(2));
+            Assert.That(_samples.Single(s => s.Name == "orderhost_nats_connected").Value, Is.EqualTo(1));
+        }
+    }
+}

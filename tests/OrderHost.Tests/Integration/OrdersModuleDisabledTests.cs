@@ -1,0 +1,54 @@
+using System.Net;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary><c>Modules:Orders:Enabled=false</c>: no order endpoints and no projection consumer.</summary>
+[TestFixture]
+public sealed class OrdersModuleDisabledTests : NatsServerFixture
+{
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+        => _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Modules:Orders:Enabled"] = "false" });
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Post_orders_answers_404()
+    {
+        var response = await _host!.Api.PostOrderAsync(OrderBodies.Paid());
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound), response.ToString());
+    }
+
+    [TestCase("/orders/x")]
+    [TestCase("/orders/0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d")]
+    public async Task Get_order_answers_404(string path)
+    {
+        var response = await _host!.Api.GetAsync(path);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound), response.ToString());
+    }
+
+    [Test]
+    public async Task Order_projection_consumer_does_not_exist()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            // The host is ready, so its own consumers are provisioned: the absence is not a race.
+            Assert.That(await Broker.FindConsumerAsync(PaymentConsumers.Processor), Is.Not.Null);
+            Assert.That(await Broker.FindConsumerAsync(OrderConsumers.Projection), Is.Null);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using OrderHost.Payments.Contracts;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary><c>Modules:Payments:Enabled=false</c>: no payment consumer on the server, so orders are never charged.</summary>
+[TestFixture]
+public sealed class PaymentsModuleDisabledTests : NatsServerFixture
+{
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+        => _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Modules:Payments:Enabled"] = "false" });
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Payment_processor_consumer_does_not_exist()
+    {
+        var consumers = await Broker.ListConsumersAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            // The host is ready, so its own consumers are provisioned: the absence is not a race.
+            Assert.That(consumers.Select(c => c.Name), Does.Contain("order-projection"));
+            Assert.That(await Broker.FindConsumerAsync(PaymentConsumers.Processor), Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task Order_stays_accepted()
+    {
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await _host.Api.WaitForOrderAsync(orderId, o => o.HasStep("accepted"), "projected");
+
+        // Once every running consumer has settled everything, nothing else can move the order.
+        await Eventually.True(
+            async () => await Broker.IsCaughtUpAsync("order-projection")
+                && await Broker.IsCaughtUpAsync("notifier-paid")
+                && await Broker.IsCaughtUpAsync("notifier-failed"),
+            "the running consumers to catch up");
+
+        var order = await _host.Api.FindOrderAsync(orderId);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(order!.Status, Is.EqualTo("accepted"));
+            Assert.That(order.Notified, Is.False);
+            Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Succeeded.Subject, orderId), Is.Zero, "orders.paid");
+            Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Failed.Subject, orderId), Is.Zero, "orders.payment_failed");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrderHost.Messaging;
+using OrderHost.Messaging.Consuming;
+using OrderHost.Orders.Contracts;
+
+namespace OrderHost.Tests.Unit;
+
+/// <summary>
+/// A consumer's settings: kernel defaults, then the module's choices, then <c>Nats:Consumers</c>, then
+/// <c>Nats:Consumers:{durable}</c>. A configured list replaces the default list.
+/// </summary>
+[TestFixture]
+public sealed class ConsumerSettingsBindingTests
+{
+    private const string Durable = "test-consumer";
+
+    [Test]
+    public void Defaults_apply_without_configuration()
+    {
+        var settings = SettingsFor([]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(settings.MaxDeliver, Is.EqualTo(5));
+            Assert.That(settings.NakDelays, Is.EqualTo(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30) }));
+        }
+    }
+
+    [Test]
+    public void Configured_max_deliver_applies_to_every_consumer_and_a_per_consumer_value_wins()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(SettingsFor(new() { ["Nats:Consumers:MaxDeliver"] = "7" }).MaxDeliver, Is.EqualTo(7));
+            Assert.That(
+                SettingsFor(new() { ["Nats:Consumers:MaxDeliver"] = "7", [$"Nats:Consumers:{Durable}:MaxDeliver"] = "3" }).MaxDeliver,
+                Is.EqualTo(3));
+        }
+    }
+
+    [Test]
+    public void Module_choice_beats_the_default_and_configuration_beats_the_module()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(SettingsFor([], s => s.MaxDeliver = 9).MaxDeliver, Is.EqualTo(9));
+            Assert.That(SettingsFor(new() { [$"Nats:Consumers:{Durable}:MaxDeliver"] = "2" }, s => s.MaxDeliver = 9).MaxDeliver, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public void Configured_nak_delays_replace_the_defaults()
+    {
+        var settings = SettingsFor(new() { ["Nats:Consumers:NakDelays:0"] = "00:00:00.100" });
+
+        Assert.That(settings.NakDelays, Is.EqualTo(new[] { TimeSpan.FromMilliseconds(100) }));
+    }
+
+    [Test]
+    public void Configured_per_consumer_nak_delays_replace_the_defaults()
+    {
+        var settings = SettingsFor(new()
+        {
+            [$"Nats:Consumers:{Durable}:NakDelays:0"] = "00:00:00.200",
+            [$"Nats:Consumers:{Durable}:NakDelays:1"] = "00:00:00.400",
+        });
+
+        Assert.That(settings.NakDelays, Is.EqualTo(new[] { TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400) }));
+    }
+
+    private static ConsumerSettings SettingsFor(Dictionary<string, string?> values, Action<ConsumerSettings>? moduleChoice = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddMessaging(configuration);
+        services.AddConsumer(Durable, c =>
+        {
+            c.On<OrderCreated, IgnoringHandler>(OrderEvents.Created);
+            if (moduleChoice is not null)
+            {
+                c.Configure(moduleChoice);
+            }
+        });
+        using var provider = services.BuildServiceProvider();
+        return provider.GetServices<ConsumerDefinition>().Single(d => d.DurableName == Durable).Settings;
+    }
+}

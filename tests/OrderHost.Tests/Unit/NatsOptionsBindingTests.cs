@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrderHost.Messaging;
+using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Topology;
+
+namespace OrderHost.Tests.Unit;
+
+/// <summary>Configured stream settings reach the stream definitions; a configured subject list replaces the default one.</summary>
+[TestFixture]
+public sealed class NatsOptionsBindingTests
+{
+    private static readonly string[] ConfiguredDeadLetterSubjects = ["dead.orders.>"];
+
+    [Test]
+    public void Configured_limits_reach_the_stream_config()
+    {
+        var options = Bind(new() { ["Nats:Stream:MaxMessages"] = "500", ["Nats:Replicas"] = "3" });
+
+        var config = TopologyProvisioner.StreamConfigFor(options.Stream, options.Replicas);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(config.Name, Is.EqualTo("ORDERS"));
+            Assert.That(config.MaxMsgs, Is.EqualTo(500));
+            Assert.That(config.NumReplicas, Is.EqualTo(3));
+            Assert.That(config.DuplicateWindow, Is.EqualTo(TimeSpan.FromMinutes(2)));
+        }
+    }
+
+    [Test]
+    public void Configured_dead_letter_subjects_replace_the_defaults()
+    {
+        var options = Bind(new() { ["Nats:DeadLetterStream:Subjects:0"] = ConfiguredDeadLetterSubjects[0] });
+
+        Assert.That(options.DeadLetterStream.Subjects, Is.EqualTo(ConfiguredDeadLetterSubjects));
+    }
+
+    private static NatsOptions Bind(Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMessaging(configuration);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<NatsOptions>>().Value;
+    }
+}
