@@ -42,7 +42,7 @@ public sealed class DeadLetterTests : NatsServerFixture
     {
         var orderId = Guid.CreateVersion7();
         var body = ValidOrderCreated(orderId);
-        body["version"] = 2;
+        body["version"] = 99;
         var data = Encoding.UTF8.GetBytes(body.ToJsonString());
         await Broker.PublishAsync(Created, data, new NatsHeaders { ["X-Correlation-Id"] = "corr-v2", ["Nats-Msg-Id"] = $"{orderId:D}:created" });
         var original = (await Broker.ReadForOrderAsync(Created, orderId)).Single();
@@ -60,7 +60,7 @@ public sealed class DeadLetterTests : NatsServerFixture
             {
                 Assert.That(letter.Text, Is.EqualTo(original.Text), "data kept byte for byte");
                 Assert.That(letter.Header("X-Correlation-Id"), Is.EqualTo("corr-v2"), "original headers kept");
-                Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("unsupported version 2"));
+                Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("unsupported version 99"));
                 Assert.That(letter.Header("OrderHost-Dlq-Subject"), Is.EqualTo(Created));
                 Assert.That(letter.Header("OrderHost-Dlq-Stream"), Is.EqualTo(BrokerProbe.OrdersStream));
                 Assert.That(letter.Header("OrderHost-Dlq-Stream-Sequence"), Is.EqualTo(original.Sequence.ToString(CultureInfo.InvariantCulture)));

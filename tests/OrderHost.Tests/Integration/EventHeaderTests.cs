@@ -51,12 +51,12 @@ public sealed class EventHeaderTests : NatsServerFixture
         await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
         var steps = new[]
         {
-            (Subject: OrderEvents.Created.Subject, MessageId: $"{orderId:D}:created"),
-            (Subject: PaymentEvents.Succeeded.Subject, MessageId: $"{orderId:D}:payment"),
-            (Subject: NotificationEvents.Notified.Subject, MessageId: $"{orderId:D}:notified"),
+            (Subject: OrderEvents.Created.Subject, MessageId: $"{orderId:D}:created", Version: OrderEvents.Created.CurrentVersion),
+            (Subject: PaymentEvents.Succeeded.Subject, MessageId: $"{orderId:D}:payment", Version: PaymentEvents.Succeeded.CurrentVersion),
+            (Subject: NotificationEvents.Notified.Subject, MessageId: $"{orderId:D}:notified", Version: NotificationEvents.Notified.CurrentVersion),
         };
 
-        foreach (var (subject, messageId) in steps)
+        foreach (var (subject, messageId, expectedVersion) in steps)
         {
             var messages = await Broker.ReadForOrderAsync(subject, orderId);
             Assert.That(messages, Has.Count.EqualTo(1), $"{subject} messages of the order");
@@ -66,7 +66,7 @@ public sealed class EventHeaderTests : NatsServerFixture
                 Assert.That(message.Header("Nats-Msg-Id"), Is.EqualTo(messageId), $"Nats-Msg-Id of {message}");
                 Assert.That(message.Header("X-Correlation-Id"), Is.EqualTo(correlationId), $"X-Correlation-Id of {message}");
                 Assert.That(message.Header("traceparent"), Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"), $"traceparent of {message}");
-                Assert.That(message.Body?.GetProperty("version").GetInt32(), Is.EqualTo(1), $"version of {message}");
+                Assert.That(message.Body?.GetProperty("version").GetInt32(), Is.EqualTo(expectedVersion), $"version of {message}");
             }
         }
     }

@@ -75,8 +75,7 @@ public sealed class ConsumerSettingsBindingTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddMessaging(configuration);
-        services.AddConsumer(Durable, c =>
+        services.AddModuleMessaging(configuration, "Test").AddConsumer(Durable, c =>
         {
             c.On<OrderCreated, IgnoringHandler>(OrderEvents.Created);
             if (moduleChoice is not null)
