@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation;
 using FastEndpoints.Swagger;
@@ -60,7 +61,16 @@ public static class OrderHostApplication
         app.MapOrderHostAdmin();
         if (endpointAssemblies.Count > 0)
         {
-            app.UseFastEndpoints(c => c.Errors.UseProblemDetails());
+            app.UseFastEndpoints(c =>
+            {
+                c.Errors.UseProblemDetails();
+                c.Binding.JsonExceptionTransformer = JsonBodyErrors.Describe;
+
+                // A body means exactly one thing: a repeated property or one the API does not know
+                // (a typo such as "quantiy") is a 400, not silently dropped.
+                c.Serializer.Options.AllowDuplicateProperties = false;
+                c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            });
 
             // Messages name fields as clients spell them ("customerId", not "Customer Id").
             ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
