@@ -31,7 +31,14 @@ public static class OrderHostApplication
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Host:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = builder.Configuration.GetValue("Host:ShutdownTimeout", TimeSpan.FromSeconds(30));
+
+            // Consumers stop together: one consumer still settling its last messages keeps publishing
+            // events, and the others should not be half-way gone by then.
+            o.ServicesStopConcurrently = true;
+        });
         builder.Services.AddMessaging(builder.Configuration);
         var endpointAssemblies = builder.AddEnabledModules();
 

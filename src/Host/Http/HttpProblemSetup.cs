@@ -20,6 +20,9 @@ internal static class HttpProblemSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+
+            // A client's oversized or broken request is the client's problem: no error log with a stack trace.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         app.Use(RejectBodyOverLimit);

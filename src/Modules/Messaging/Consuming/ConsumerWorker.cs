@@ -115,8 +115,11 @@ internal sealed partial class ConsumerWorker(
         var opts = new NatsJSConsumeOpts
         {
             MaxMsgs = settings.PullBatch,
-            Expires = TimeSpan.FromSeconds(30),
-            IdleHeartbeat = TimeSpan.FromSeconds(5),
+
+            // Short pull requests and frequent heartbeats: after a server restart the loop notices the
+            // lost pull within about two seconds, and a pull left behind at shutdown expires soon.
+            Expires = TimeSpan.FromSeconds(10),
+            IdleHeartbeat = TimeSpan.FromSeconds(1),
             DrainOnCancel = true,
         };
 

@@ -1,13 +1,17 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Orders.Infrastructure;
 
-/// <summary>The <c>orders</c> bucket: one view per order, changed by compare-and-set so concurrent events never overwrite each other.</summary>
-internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores)
+/// <summary>
+/// The <c>orders</c> bucket: one view per order, changed by compare-and-set so concurrent events
+/// never overwrite each other. Writes start from the last revision this process wrote (or, for a
+/// new order, create without reading), and read the bucket only when that guess is wrong.
+/// </summary>
+internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores, OrderViewCache cache)
 {
     public const string Bucket = "orders";
     private const int MaxAttempts = 16;
@@ -24,52 +28,55 @@ internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKey
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
         var key = Key(orderId);
+        var known = cache.TryGet(orderId, out var current, out var revision);
+        var fromCache = known;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var entry = await store.TryGetEntryAsync(key, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (entry.Success && entry.Value.Value is { } data)
+            var next = change(known ? current : OrderView.Empty(orderId));
+            if (next is null && fromCache)
             {
-                var next = change(Deserialize(data));
-                if (next is null)
-                {
-                    return;
-                }
-
-                var updated = await store.TryUpdateAsync(key, Serialize(next), entry.Value.Revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (updated.Success)
-                {
-                    return;
-                }
-
-                ThrowUnlessConflict(updated.Error);
+                // Only the bucket can say "already applied" (it may have been purged to rebuild it): check once.
+                fromCache = false;
+                (known, current, revision) = await ReadAsync(store, key, orderId, cancellationToken).ConfigureAwait(false);
+                continue;
             }
-            else
+
+            if (next is null)
             {
-                var first = change(OrderView.Empty(orderId));
-                if (first is null)
-                {
-                    return;
-                }
-
-                var created = await store.TryCreateAsync(key, Serialize(first), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (created.Success)
-                {
-                    return;
-                }
-
-                ThrowUnlessConflict(created.Error);
+                return;
             }
+
+            var data = Serialize(next);
+            var written = known
+                ? await store.TryUpdateAsync(key, data, revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await store.TryCreateAsync(key, data, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (written.Success)
+            {
+                cache.Set(orderId, next, written.Value);
+                return;
+            }
+
+            if (written.Error is not (NatsKVWrongLastRevisionException or NatsKVCreateException))
+            {
+                cache.Forget(orderId);
+                throw written.Error;
+            }
+
+            // Someone else wrote first: read what stands and apply the change to it.
+            fromCache = false;
+            (known, current, revision) = await ReadAsync(store, key, orderId, cancellationToken).ConfigureAwait(false);
         }
 
+        cache.Forget(orderId);
         throw new InvalidOperationException($"Order {orderId} kept changing under {MaxAttempts} attempts to update it.");
     }
 
-    private static void ThrowUnlessConflict(Exception error)
+    private static async Task<(bool Known, OrderView View, ulong Revision)> ReadAsync(INatsKVStore store, string key, Guid orderId, CancellationToken cancellationToken)
     {
-        if (error is not (NatsKVWrongLastRevisionException or NatsKVCreateException))
-        {
-            throw error;
-        }
+        var entry = await store.TryGetEntryAsync(key, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entry.Success && entry.Value.Value is { } data
+            ? (true, Deserialize(data), entry.Value.Revision)
+            : (false, OrderView.Empty(orderId), 0);
     }
 
     private static string Key(Guid orderId) => orderId.ToString("D");

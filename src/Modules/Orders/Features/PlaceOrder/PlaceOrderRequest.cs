@@ -54,11 +54,11 @@ internal sealed class PlaceOrderRequest
             RuleFor(r => r.ShippingAddress!).SetValidator(new PlaceOrderAddress.Validator()).When(r => r.ShippingAddress is not null);
             RuleFor(r => r.IdempotencyKey)
                 .Must(k => k is null || IsVisibleAscii(k, 128))
-                .WithName(IdempotencyKeyHeader)
+                .OverridePropertyName(IdempotencyKeyHeader)
                 .WithMessage("'Idempotency-Key' must be 1 to 128 visible ASCII characters.");
             RuleFor(r => r.CorrelationId)
                 .Must(k => k is null || IsVisibleAscii(k, 128))
-                .WithName(CorrelationIdHeader)
+                .OverridePropertyName(CorrelationIdHeader)
                 .WithMessage("'X-Correlation-Id' must be 1 to 128 visible ASCII characters.");
         }
 
