@@ -127,7 +127,7 @@ public sealed class BrokerProbe : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<ConsumerLoad>> ListConsumerLoadsAsync()
-        => [.. (await ListConsumersAsync()).Select(c => new ConsumerLoad(c.Name, c.NumAckPending, c.NumPending, c.NumRedelivered))];
+        => [.. (await ListConsumersAsync()).Select(c => new ConsumerLoad(c.Name, c.NumAckPending, c.NumPending, c.NumRedelivered, c.AckFloor.StreamSeq, c.Delivered.StreamSeq))];
 
     public async Task DeleteConsumerAsync(string durableName)
     {
