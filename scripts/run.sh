@@ -13,7 +13,9 @@ mkdir -p .data/nats
 if port_open 4222; then
   echo "run: something already listens on 127.0.0.1:4222; using it as the NATS server" >&2
 else
-  "$server" -c nats-server.conf >.data/nats-server.log 2>&1 &
+  # Its own session: Ctrl-C reaches only the host, which then settles in-flight messages while the
+  # server still runs; the trap stops the server after the host has exited.
+  setsid "$server" -c nats-server.conf >.data/nats-server.log 2>&1 &
   nats_pid=$!
   trap 'kill -TERM "$nats_pid" 2>/dev/null && wait "$nats_pid" 2>/dev/null; echo "run: nats-server stopped" >&2' EXIT
   for _ in $(seq 1 50); do port_open 4222 && break; sleep 0.2; done
