@@ -1,5 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
 
@@ -10,24 +11,23 @@ internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IK
 {
     public const string Bucket = "payments";
 
-    public async Task<PaymentRecord?> FindAsync(Guid orderId, CancellationToken cancellationToken)
+    public async Task<(PaymentRecord Record, ulong Revision)?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.TryGetEntryAsync<byte[]>(Key(orderId), serializer: NATS.Client.Core.NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success && entry.Value.Value is { } data
-            ? JsonSerializer.Deserialize(data, PaymentRecordsJsonContext.Default.PaymentRecord)
+        var entry = await store.TryGetEntryAsync(Key(orderId), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entry.Success && entry.Value.Value is { } data && JsonSerializer.Deserialize(data, PaymentRecordsJsonContext.Default.PaymentRecord) is { } record
+            ? (record, entry.Value.Revision)
             : null;
     }
 
-    /// <summary>Stores the record unless one exists; returns the record that stands and whether it is this one.</summary>
-    public async Task<(PaymentRecord Record, bool Created)> CreateOrGetAsync(Guid orderId, PaymentRecord record, CancellationToken cancellationToken)
+    /// <summary>Stores the record unless one exists; returns the record that stands, its revision, and whether it is this one.</summary>
+    public async Task<(PaymentRecord Record, ulong Revision, bool Created)> CreateOrGetAsync(Guid orderId, PaymentRecord record, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var data = JsonSerializer.SerializeToUtf8Bytes(record, PaymentRecordsJsonContext.Default.PaymentRecord);
-        var created = await store.TryCreateAsync(Key(orderId), data, serializer: NATS.Client.Core.NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var created = await store.TryCreateAsync(Key(orderId), Serialize(record), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (created.Success)
         {
-            return (record, true);
+            return (record, created.Value, true);
         }
 
         if (created.Error is not NatsKVCreateException)
@@ -35,9 +35,24 @@ internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IK
             throw created.Error;
         }
 
-        var existing = await FindAsync(orderId, cancellationToken).ConfigureAwait(false);
-        return (existing ?? throw new InvalidOperationException($"Payment record of {orderId} exists but cannot be read."), false);
+        var existing = await FindAsync(orderId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Payment record of {orderId} exists but cannot be read.");
+        return (existing.Record, existing.Revision, false);
+    }
+
+    /// <summary>Notes that the outcome is in the stream; losing the race to another delivery doing the same is fine.</summary>
+    public async Task MarkPublishedAsync(Guid orderId, PaymentRecord record, ulong revision, CancellationToken cancellationToken)
+    {
+        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
+        var updated = await store.TryUpdateAsync(
+            Key(orderId), Serialize(record with { OutcomePublished = true }), revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!updated.Success && updated.Error is not NatsKVWrongLastRevisionException)
+        {
+            throw updated.Error;
+        }
     }
 
     private static string Key(Guid orderId) => orderId.ToString("D");
+
+    private static byte[] Serialize(PaymentRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, PaymentRecordsJsonContext.Default.PaymentRecord);
 }

@@ -5,9 +5,10 @@ using OrderHost.Notifications.Infrastructure;
 namespace OrderHost.Notifications.Features.NotifyCustomer;
 
 /// <summary>
-/// Tells the customer at most once per order outcome, then publishes <c>orders.notified</c>.
-/// Send, then record, then publish: a crash between send and record can repeat the send, which
-/// the notification id lets the receiver drop; a redelivery after the record never sends again.
+/// Tells the customer at most once per order outcome, then publishes <c>orders.notified</c> once.
+/// Send, record, publish, mark: a crash between send and record can repeat the send, which the
+/// notification id lets the receiver drop; a redelivery after the record never sends again, and
+/// after the mark publishes nothing again (also when a replay comes long after the duplicate window).
 /// </summary>
 internal sealed partial class CustomerNotifier(
     INotificationSender sender,
@@ -19,17 +20,12 @@ internal sealed partial class CustomerNotifier(
 {
     public async Task NotifyAsync(Notification notification, DateTimeOffset acceptedAt, string correlationId, CancellationToken cancellationToken)
     {
-        if (!await sent.WasSentAsync(notification.OrderId, notification.Kind, cancellationToken).ConfigureAwait(false))
+        var (record, revision) = await sent.FindAsync(notification.OrderId, notification.Kind, cancellationToken).ConfigureAwait(false)
+            ?? await SendAsync(notification, acceptedAt, cancellationToken).ConfigureAwait(false);
+        if (record.EventPublished)
         {
-            await sender.SendAsync(notification, cancellationToken).ConfigureAwait(false);
-            if (await sent.MarkSentAsync(notification.OrderId, notification.Kind, cancellationToken).ConfigureAwait(false))
-            {
-                metrics.Sent(notification.Kind, timeProvider.GetUtcNow() - acceptedAt);
-            }
-        }
-        else
-        {
-            LogAlreadySent(notification.OrderId, notification.Kind);
+            LogAlreadyDone(notification.OrderId, notification.Kind);
+            return;
         }
 
         var notified = new CustomerNotified(CustomerNotified.CurrentVersion, notification.OrderId, notification.Kind, timeProvider.GetUtcNow());
@@ -39,8 +35,22 @@ internal sealed partial class CustomerNotifier(
             MessageIds.For(notification.OrderId, NotificationEvents.Step),
             correlationId,
             cancellationToken).ConfigureAwait(false);
+        await sent.MarkPublishedAsync(notification.OrderId, notification.Kind, record, revision, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} was already notified ({Kind}); not sending again")]
-    private partial void LogAlreadySent(Guid orderId, string kind);
+    private async Task<(SentNotification Record, ulong Revision)> SendAsync(Notification notification, DateTimeOffset acceptedAt, CancellationToken cancellationToken)
+    {
+        await sender.SendAsync(notification, cancellationToken).ConfigureAwait(false);
+        var (record, revision, created) = await sent.RecordAsync(
+            notification.OrderId, notification.Kind, new SentNotification(timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            metrics.Sent(notification.Kind, timeProvider.GetUtcNow() - acceptedAt);
+        }
+
+        return (record, revision);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} was already notified ({Kind}) and the event published; nothing to do")]
+    private partial void LogAlreadyDone(Guid orderId, string kind);
 }

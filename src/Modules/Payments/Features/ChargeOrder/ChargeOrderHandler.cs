@@ -6,8 +6,9 @@ using OrderHost.Payments.Infrastructure;
 namespace OrderHost.Payments.Features.ChargeOrder;
 
 /// <summary>
-/// Charges a created order once and publishes the outcome. A redelivery finds the recorded
-/// outcome and republishes it under the same message id, which the stream drops as a duplicate.
+/// Charges a created order once and publishes the outcome once. Charge, record, publish, mark:
+/// a redelivery after a crash finds the record and publishes the recorded outcome (same message
+/// id, so a repeat within the duplicate window is dropped); once marked, nothing is published again.
 /// </summary>
 internal sealed partial class ChargeOrderHandler(
     IPaymentGateway gateway,
@@ -20,21 +21,12 @@ internal sealed partial class ChargeOrderHandler(
     public async Task HandleAsync(MessageContext<OrderCreated> message, CancellationToken cancellationToken)
     {
         var order = message.Event;
-        var record = await records.FindAsync(order.OrderId, cancellationToken).ConfigureAwait(false);
-        if (record is null)
+        var (record, revision) = await records.FindAsync(order.OrderId, cancellationToken).ConfigureAwait(false)
+            ?? await ChargeAsync(order, cancellationToken).ConfigureAwait(false);
+        if (record.OutcomePublished)
         {
-            var result = await gateway.ChargeAsync(
-                new PaymentRequest(order.OrderId, order.CustomerId, order.Total, order.Currency), cancellationToken).ConfigureAwait(false);
-            var (stored, created) = await records.CreateOrGetAsync(
-                order.OrderId,
-                new PaymentRecord(result.Approved, result.PaymentId, result.DeclineReason, timeProvider.GetUtcNow()),
-                cancellationToken).ConfigureAwait(false);
-            record = stored;
-            if (created)
-            {
-                metrics.Processed(record.Approved);
-                LogCharged(order.OrderId, record.Approved, order.Total, order.Currency);
-            }
+            // A redelivery or a replay: the outcome is already in the stream, whenever that was.
+            return;
         }
 
         var messageId = MessageIds.For(order.OrderId, PaymentEvents.Step);
@@ -50,6 +42,26 @@ internal sealed partial class ChargeOrderHandler(
                 PaymentFailed.CurrentVersion, order.OrderId, order.Total, order.Currency, record.DeclineReason ?? "declined", order.AcceptedAt, record.ProcessedAt);
             await publisher.PublishAsync(PaymentEvents.Failed, failed, messageId, message.CorrelationId, cancellationToken).ConfigureAwait(false);
         }
+
+        await records.MarkPublishedAsync(order.OrderId, record, revision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Charges the order and records the outcome; the first record written wins.</summary>
+    private async Task<(PaymentRecord Record, ulong Revision)> ChargeAsync(OrderCreated order, CancellationToken cancellationToken)
+    {
+        var result = await gateway.ChargeAsync(
+            new PaymentRequest(order.OrderId, order.CustomerId, order.Total, order.Currency), cancellationToken).ConfigureAwait(false);
+        var (record, revision, created) = await records.CreateOrGetAsync(
+            order.OrderId,
+            new PaymentRecord(result.Approved, result.PaymentId, result.DeclineReason, timeProvider.GetUtcNow()),
+            cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            metrics.Processed(record.Approved);
+            LogCharged(order.OrderId, record.Approved, order.Total, order.Currency);
+        }
+
+        return (record, revision);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charged order {OrderId}: approved {Approved}, {Amount} {Currency}")]
