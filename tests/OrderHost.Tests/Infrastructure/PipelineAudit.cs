@@ -169,6 +169,10 @@ public sealed class PipelineAudit
             || PaymentRecordsByOrder.GetValueOrDefault(id) > 1
             || (NotificationRecordsByOrder.GetValueOrDefault(id) is { } kinds && kinds.Values.Sum() > 1));
 
+    /// <summary>"{orderId}×{count}" per order, in the given order: readable in an equality assertion.</summary>
+    public static IReadOnlyList<string> PerOrder(IReadOnlyDictionary<Guid, int> counts, IEnumerable<Guid> orderIds)
+        => [.. orderIds.Select(id => $"{id}×{counts.GetValueOrDefault(id)}")];
+
     public string Summary(IReadOnlyCollection<Guid> orderIds)
         => string.Create(CultureInfo.InvariantCulture, $"""
             orders: {orderIds.Count}; orders.created {orderIds.Sum(id => CreatedByOrder.GetValueOrDefault(id))}, orders.paid {orderIds.Sum(id => PaidByOrder.GetValueOrDefault(id))}, orders.payment_failed {orderIds.Sum(id => FailedByOrder.GetValueOrDefault(id))}, orders.notified {orderIds.Sum(id => NotifiedByOrder.GetValueOrDefault(id))}

@@ -53,5 +53,14 @@ public sealed class ScaleOutTests : NatsServerFixture
             Assert.That(attempts.Where(a => states[a.OrderId!.Value].Status != a.ExpectedStatus).Select(a => states[a.OrderId!.Value]), Is.Empty, "orders with an unexpected final status");
             Assert.That((await front.GetAsync("/health/ready")).Status, Is.EqualTo(HttpStatusCode.OK), $"{front} still ready");
         }
+
+        // SIGTERM, as an orchestrator scales down: each process settles what it holds and exits cleanly.
+        var exitCodes = await Task.WhenAll(hosts.Select(h => h.StopAsync()));
+        var loads = await Broker.ListConsumerLoadsAsync();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(exitCodes, Is.All.Zero, $"exit codes after SIGTERM of {string.Join(", ", hosts.Select(h => h.ToString()))}");
+            Assert.That(loads.Where(l => l.AckPending > 0), Is.Empty, "consumers left with unacknowledged messages after the processes stopped");
+        }
     }
 }
