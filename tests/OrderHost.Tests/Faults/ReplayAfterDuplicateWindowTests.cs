@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Faults;
+
+/// <summary>
+/// A consumer replay is an operator's tool for later, typically long after the events (the README's
+/// example replays from a date), so after the stream's duplicate window. It must still store no second
+/// payment outcome or notification event: "at most one outcome can ever be stored for an order".
+/// The window is shortened here (the same code path as 2 minutes) so the test need not wait minutes.
+/// </summary>
+[TestFixture]
+public sealed class ReplayAfterDuplicateWindowTests : NatsServerFixture
+{
+    private const string ApiKey = "window-admin-key";
+    private const string PaymentProcessor = "payment-processor";
+    private const string Handled = "orderhost_messages_handled_total";
+    private const string ProbeSubject = "orders.test-window-probe";
+    private static readonly TimeSpan DuplicateWindow = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly FlakyPaymentGateway _gateway = new();
+    private readonly CountingNotificationSender _sender = new();
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+        => _host = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?>
+            {
+                ["Admin:ApiKey"] = ApiKey,
+                ["Nats:Stream:DuplicateWindow"] = DuplicateWindow.ToString(),
+            },
+            TestServices.With(gateway: _gateway, sender: _sender));
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Replaying_payment_processor_after_the_duplicate_window_stores_no_second_outcome_or_notification()
+    {
+        var api = _host!.Api;
+        var paid = await api.PlaceOrderAsync(OrderBodies.Paid());
+        var failed = await api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        Guid[] orderIds = [paid, failed];
+        await OrderCompletion.WaitAllAsync(api, Broker, orderIds, Patience);
+        await WaitUntilCaughtUpAsync();
+        var before = await PipelineAudit.TakeAsync(Broker);
+        await WaitOutTheDuplicateWindowAsync();
+
+        var handledBefore = (await api.ScrapeMetricsAsync()).Sum(Handled, ("consumer", PaymentProcessor));
+        using var admin = new AdminApiClient(api.BaseAddress);
+        var replay = await admin.ReplayConsumerFromSequenceAsync(PaymentProcessor, 1, ApiKey);
+        Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.OK), replay.ToString());
+        await Eventually.Until(
+            async () => (await api.ScrapeMetricsAsync()).Sum(Handled, ("consumer", PaymentProcessor)) - handledBefore,
+            redelivered => redelivered >= orderIds.Length,
+            "payment-processor to have handled every orders.created again",
+            Patience);
+        await WaitUntilCaughtUpAsync();
+
+        var after = await PipelineAudit.TakeAsync(Broker);
+        TestContext.Out.WriteLine($"before the replay:\n{before.Summary(orderIds)}\nafter:\n{after.Summary(orderIds)}");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(orderIds.Select(_gateway.CallsFor), Is.All.EqualTo(1), "gateway charges per order");
+            Assert.That(orderIds.Select(_sender.SentFor), Is.All.EqualTo(1), "notifications sent per order");
+            Assert.That(after.PaymentWrites, Is.EqualTo(before.PaymentWrites), "payments bucket");
+            Assert.That(after.NotificationWrites, Is.EqualTo(before.NotificationWrites), "notifications bucket");
+            Assert.That(PipelineAudit.PerOrder(after.PaidByOrder, orderIds), Is.EqualTo(PipelineAudit.PerOrder(before.PaidByOrder, orderIds)), "orders.paid per order");
+            Assert.That(PipelineAudit.PerOrder(after.FailedByOrder, orderIds), Is.EqualTo(PipelineAudit.PerOrder(before.FailedByOrder, orderIds)), "orders.payment_failed per order");
+            Assert.That(PipelineAudit.PerOrder(after.NotifiedByOrder, orderIds), Is.EqualTo(PipelineAudit.PerOrder(before.NotifiedByOrder, orderIds)), "orders.notified per order");
+        }
+    }
+
+    /// <summary>
+    /// Waits until a message id used now is accepted again (its repeat is stored, not dropped): from then on
+    /// every event published before is outside the window too. Observed on the broker, not by sleeping.
+    /// </summary>
+    private async Task WaitOutTheDuplicateWindowAsync()
+    {
+        var probeId = $"window-probe-{Guid.NewGuid():N}";
+        var first = await PublishProbeAsync(probeId);
+        Assert.That(first.Duplicate, Is.False, "first probe");
+        await Eventually.True(
+            async () => !(await PublishProbeAsync(probeId)).Duplicate,
+            $"the stream's duplicate window ({DuplicateWindow.TotalMilliseconds:0} ms) to pass",
+            Patience);
+    }
+
+    private async Task<NATS.Client.JetStream.Models.PubAckResponse> PublishProbeAsync(string messageId)
+    {
+        var ack = await Broker.JetStream.PublishAsync(
+            ProbeSubject, Encoding.UTF8.GetBytes("probe"), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = messageId }, new NatsHeaders());
+        Assert.That(ack.Error, Is.Null, "publishing the probe");
+        return ack;
+    }
+
+    private async Task WaitUntilCaughtUpAsync()
+        => await Eventually.Until(
+            () => Broker.ListConsumerLoadsAsync(),
+            loads => loads.Count == 4 && loads.All(l => l.Pending == 0 && l.AckPending == 0),
+            "every consumer of ORDERS to have nothing pending",
+            Patience);
+}

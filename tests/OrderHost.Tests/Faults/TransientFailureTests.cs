@@ -1,0 +1,67 @@
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Faults;
+
+/// <summary>A handler that fails transiently is retried (nak with back-off) until it succeeds, with a single effect.</summary>
+[TestFixture]
+public sealed class TransientFailureTests : NatsServerFixture
+{
+    private const string PaymentProcessor = "payment-processor";
+    private const string Handled = "orderhost_messages_handled_total";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly FlakyPaymentGateway _gateway = new();
+    private readonly CountingNotificationSender _sender = new();
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+        => _host = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?> { ["Nats:Consumers:NakDelays:0"] = "00:00:00.200" },
+            TestServices.With(gateway: _gateway, sender: _sender));
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Payment_failing_twice_then_succeeding_is_charged_once_on_the_third_delivery()
+    {
+        var api = _host!.Api;
+        var customerId = OrderBodies.UniqueCustomerId();
+        _gateway.FailTimes(customerId, 2);
+        var before = await api.ScrapeMetricsAsync();
+
+        var orderId = await api.PlaceOrderAsync(OrderBodies.Paid(customerId));
+        var order = await api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+
+        // The ack is counted once it is confirmed, which may be just after the order shows as completed.
+        var after = await Eventually.Until(
+            api.ScrapeMetricsAsync,
+            m => Delta(before, m, "ack") >= 1,
+            $"{Handled}{{consumer=\"{PaymentProcessor}\",outcome=\"ack\"}} to grow",
+            Patience);
+        await Eventually.True(() => Broker.IsCaughtUpAsync(PaymentProcessor), "payment-processor to have settled everything", Patience);
+        var audit = await PipelineAudit.TakeAsync(Broker);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(order.Status, Is.EqualTo("paid"), order.ToString());
+            Assert.That(_gateway.CallsFor(orderId), Is.EqualTo(3), "gateway calls: two failures, then the approval (delivery count 3)");
+            Assert.That(Delta(before, after, "nak"), Is.EqualTo(2), "payment-processor naks");
+            Assert.That(Delta(before, after, "ack"), Is.EqualTo(1), "payment-processor acks");
+            Assert.That(Delta(before, after, "term"), Is.Zero, "payment-processor terminations");
+            Assert.That(audit.CreatedByOrder.GetValueOrDefault(orderId), Is.EqualTo(1), "orders.created of the order");
+            Assert.That(_sender.SentFor(orderId), Is.EqualTo(1), "notifications sent");
+        }
+
+        audit.AssertExactlyOnce([orderId], "orders", new Dictionary<Guid, string> { [orderId] = "paid" });
+    }
+
+    private static double Delta(IReadOnlyList<MetricSample> before, IReadOnlyList<MetricSample> after, string outcome)
+        => after.Sum(Handled, ("consumer", PaymentProcessor), ("outcome", outcome)) - before.Sum(Handled, ("consumer", PaymentProcessor), ("outcome", outcome));
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OrderHost.Tests.Infrastructure;
+
+/// <summary>
+/// The host as it ships: <c>dotnet publish</c> of src/Host, once per test run and shared by every fixture
+/// (a failed publish is remembered, so each fixture fails fast with the same message). Set
+/// <c>ORDERHOST_PUBLISHED_DIR</c> to an existing publish output to skip the publish.
+/// </summary>
+public static class PublishedBuild
+{
+    public const string DirectoryVariable = "ORDERHOST_PUBLISHED_DIR";
+    public const string EntryAssembly = "OrderHost.dll";
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+    private static readonly Lazy<Task<string>> Directory = new(() => Task.Run(LocateOrPublishAsync));
+
+    /// <summary>The folder holding OrderHost.dll; publishes on first use.</summary>
+    public static Task<string> GetDirectoryAsync() => Directory.Value;
+
+    /// <summary>The <c>dotnet</c> muxer that runs the tests (the SDK exports its path), else the one on PATH.</summary>
+    public static string DotnetExecutable()
+    {
+        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
+        {
+            return fromSdk;
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "dotnet"))
+            .FirstOrDefault(File.Exists) ?? "dotnet";
+    }
+
+    private static async Task<string> LocateOrPublishAsync()
+    {
+        var given = Environment.GetEnvironmentVariable(DirectoryVariable);
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return File.Exists(Path.Combine(given, EntryAssembly))
+                ? given
+                : throw new InvalidOperationException($"{DirectoryVariable}={given} holds no {EntryAssembly}; unset it to publish, or point it at a publish output.");
+        }
+
+        var parent = Path.Combine(Path.GetTempPath(), "orderhost-tests", $"published-{Guid.NewGuid():N}");
+        var output = Path.Combine(parent, "orderhost-published");
+        System.IO.Directory.CreateDirectory(output);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(parent);
+
+        var project = Path.Combine(RepositoryRoot.Find(), "src", "Host", "OrderHost.Host.csproj");
+        var clock = Stopwatch.StartNew();
+        var (exitCode, log) = await RunAsync(DotnetExecutable(), ["publish", project, "-c", "Release", "-o", output, "-nologo"]);
+        if (exitCode != 0 || !File.Exists(Path.Combine(output, EntryAssembly)))
+        {
+            throw new InvalidOperationException($"dotnet publish {project} failed (exit {exitCode}):\n{log}");
+        }
+
+        TestContext.Progress.WriteLine($"Published the host to {output} in {clock.Elapsed.TotalSeconds:0.0} s.");
+        return output;
+    }
+
+    private static async Task<(int ExitCode, string Log)> RunAsync(string executable, string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(executable, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot.Find(),
+        };
+
+        // dotnet test exports MSBuild locations for its own build; a nested build must find its own.
+        foreach (var key in startInfo.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.Ordinal) || k == "MSBUILD_EXE_PATH").ToList())
+        {
+            startInfo.Environment.Remove(key);
+        }
+
+        var log = new StringBuilder();
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(PublishTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, $"timed out after {PublishTimeout}\n{log}");
+        }
+
+        process.WaitForExit();
+        lock (log)
+        {
+            return (process.ExitCode, log.ToString());
+        }
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover folder under the temp dir is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+}
