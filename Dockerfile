@@ -23,7 +23,10 @@ RUN dotnet publish src/Host/OrderHost.Host.csproj -c Release -o /app --no-restor
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# ASPNETCORE_URLS sets the port; the base image's ASPNETCORE_HTTP_PORTS is cleared so the two do not
+# compete (Kestrel would warn on every start). Change the HEALTHCHECK's URL with the port.
 ENV ASPNETCORE_URLS=http://+:8080 \
+    ASPNETCORE_HTTP_PORTS= \
     Nats__Url=nats://nats:4222 \
     Modules__Orders__Enabled=true \
     Modules__Payments__Enabled=true \

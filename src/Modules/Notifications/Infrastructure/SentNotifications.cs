@@ -17,9 +17,9 @@ internal sealed class SentNotifications([FromKeyedServices(NotificationsModule.N
     public async Task<(SentNotification Record, ulong Revision)?> FindAsync(Guid orderId, string kind, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.TryGetEntryAsync(Key(orderId, kind), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success && entry.Value.Value is { } data && JsonSerializer.Deserialize(data, SentNotificationJsonContext.Default.SentNotification) is { } record
-            ? (record, entry.Value.Revision)
+        var entry = await store.FindEntryAsync(Key(orderId, kind), cancellationToken).ConfigureAwait(false);
+        return entry is { Value: { } data } found && JsonSerializer.Deserialize(data, SentNotificationJsonContext.Default.SentNotification) is { } record
+            ? (record, found.Revision)
             : null;
     }
 

@@ -19,8 +19,8 @@ internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKey
     public async Task<OrderView?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.TryGetEntryAsync(Key(orderId), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success && entry.Value.Value is { } data ? Deserialize(data) : null;
+        var entry = await store.FindEntryAsync(Key(orderId), cancellationToken).ConfigureAwait(false);
+        return entry is { Value: { } data } ? Deserialize(data) : null;
     }
 
     /// <summary>Applies <paramref name="change"/>; a change that returns null means "already applied".</summary>
@@ -73,9 +73,9 @@ internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKey
 
     private static async Task<(bool Known, OrderView View, ulong Revision)> ReadAsync(INatsKVStore store, string key, Guid orderId, CancellationToken cancellationToken)
     {
-        var entry = await store.TryGetEntryAsync(key, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success && entry.Value.Value is { } data
-            ? (true, Deserialize(data), entry.Value.Revision)
+        var entry = await store.FindEntryAsync(key, cancellationToken).ConfigureAwait(false);
+        return entry is { Value: { } data } found
+            ? (true, Deserialize(data), found.Revision)
             : (false, OrderView.Empty(orderId), 0);
     }
 

@@ -14,9 +14,9 @@ internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IK
     public async Task<(PaymentRecord Record, ulong Revision)?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.TryGetEntryAsync(Key(orderId), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entry.Success && entry.Value.Value is { } data && JsonSerializer.Deserialize(data, PaymentRecordsJsonContext.Default.PaymentRecord) is { } record
-            ? (record, entry.Value.Revision)
+        var entry = await store.FindEntryAsync(Key(orderId), cancellationToken).ConfigureAwait(false);
+        return entry is { Value: { } data } found && JsonSerializer.Deserialize(data, PaymentRecordsJsonContext.Default.PaymentRecord) is { } record
+            ? (record, found.Revision)
             : null;
     }
 
