@@ -1,0 +1,105 @@
+using OrderHost.Bench.Infrastructure;
+
+namespace OrderHost.Bench.Measurement;
+
+/// <summary>What a measured phase cost: this process's CPU and allocations, its peak working set, the server's CPU.</summary>
+internal sealed class ResourceMeter : IAsyncDisposable
+{
+    private readonly NatsServerProcess? _server;
+    private readonly TimeSpan _cpuStart;
+    private readonly TimeSpan _serverCpuStart;
+    private readonly long _allocatedStart;
+    private readonly int[] _collectionsStart;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampler;
+    private long _peakWorkingSet;
+    private ResourceUsage? _result;
+
+    private ResourceMeter(NatsServerProcess? server)
+    {
+        _server = server;
+        _peakWorkingSet = Environment.WorkingSet;
+        _serverCpuStart = server?.CpuTime ?? TimeSpan.Zero;
+        _collectionsStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        _allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
+        using (var self = Process.GetCurrentProcess())
+        {
+            _cpuStart = self.TotalProcessorTime;
+        }
+
+        _sampler = SampleAsync(_stop.Token);
+    }
+
+    public static ResourceMeter Start(NatsServerProcess? server) => new(server);
+
+    public async Task<ResourceUsage> StopAsync()
+    {
+        if (_result is not null)
+        {
+            return _result;
+        }
+
+        TimeSpan cpu;
+        using (var self = Process.GetCurrentProcess())
+        {
+            cpu = self.TotalProcessorTime - _cpuStart;
+        }
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedStart;
+        var serverCpu = _server is null ? (TimeSpan?)null : _server.CpuTime - _serverCpuStart;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _sampler.ConfigureAwait(false);
+        Sample();
+        _result = new ResourceUsage(
+            cpu,
+            serverCpu,
+            Interlocked.Read(ref _peakWorkingSet),
+            allocated,
+            GC.CollectionCount(0) - _collectionsStart[0],
+            GC.CollectionCount(1) - _collectionsStart[1],
+            GC.CollectionCount(2) - _collectionsStart[2]);
+        return _result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Sample();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    private void Sample()
+    {
+        var now = Environment.WorkingSet;
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _peakWorkingSet);
+        }
+        while (now > seen && Interlocked.CompareExchange(ref _peakWorkingSet, now, seen) != seen);
+    }
+}
+
+internal sealed record ResourceUsage(
+    TimeSpan ProcessCpu,
+    TimeSpan? ServerCpu,
+    long PeakWorkingSetBytes,
+    long AllocatedBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections);
