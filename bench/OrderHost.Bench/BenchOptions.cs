@@ -45,6 +45,9 @@ internal sealed class BenchOptions
 
     public string? OutputDirectory { get; private set; }
 
+    /// <summary>Raw relay: wait for the server to confirm every ack, as the host's consumers do by default.</summary>
+    public bool RawDoubleAck { get; private set; }
+
     public bool ShowHelp { get; private set; }
 
     public static string Usage => """
@@ -66,6 +69,7 @@ internal sealed class BenchOptions
           --timeout SECONDS       completion deadline after the last order was sent (default 120; quick 30)
           --sync-interval VALUE   nats-server jetstream sync_interval for all but pipeline-sync-always
                                   (default 1s, as in nats-server.conf; 'default' = server default, 2 min)
+          --raw-double-ack        raw relay: double acks (server-confirmed), as the host's consumers use
           --nats-url URL          use this loopback server instead of starting one per scenario
                                   (no fresh store per run; pipeline-sync-always is skipped)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
@@ -94,6 +98,9 @@ internal sealed class BenchOptions
             switch (arg)
             {
                 case "--quick":
+                    break;
+                case "--raw-double-ack":
+                    o.RawDoubleAck = true;
                     break;
                 case "-h" or "--help":
                     o.ShowHelp = true;

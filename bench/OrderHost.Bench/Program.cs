@@ -171,7 +171,7 @@ var report = new BenchReport(
         options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(options.SyncInterval) : BenchEnvironment.ExternalSyncLabel,
         OrderFactory.CreatedPayloadBytes,
         OrderFactory.HttpBodyBytes,
-        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, RawScenario.DoubleAck)),
+        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck)),
     ReportWriter.Summarize(results, options.Runs),
     failures,
     ReportWriter.Notes);

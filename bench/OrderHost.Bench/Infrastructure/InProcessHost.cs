@@ -51,7 +51,7 @@ internal sealed class InProcessHost : IAsyncDisposable
             ["Modules:Orders:Enabled"] = "true",
             ["Modules:Payments:Enabled"] = "true",
             ["Modules:Notifications:Enabled"] = "true",
-            ["Host:ShutdownTimeout"] = "00:00:15",
+            ["Host:ShutdownTimeout"] = "00:00:10",
         }));
 
         try
@@ -121,7 +121,7 @@ internal sealed class InProcessHost : IAsyncDisposable
 
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or AggregateException)

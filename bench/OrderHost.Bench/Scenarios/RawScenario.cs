@@ -27,8 +27,6 @@ internal sealed class RawScenario(BenchContext context) : IScenario
 
     public string Name => ScenarioNames.Raw;
 
-    public static bool DoubleAck => false;
-
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
@@ -42,9 +40,9 @@ internal sealed class RawScenario(BenchContext context) : IScenario
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task[] loops =
         [
-            RelayAsync(relayJs, "bench-payments", PaidSubject, "paid", options.Window, stop.Token),
-            RelayAsync(relayJs, "bench-notifications", NotifiedSubject, "notified", options.Window, stop.Token),
-            SinkAsync(relayJs, sink, stop.Token),
+            RelayAsync(relayJs, "bench-payments", PaidSubject, "paid", options.Window, options.RawDoubleAck, stop.Token),
+            RelayAsync(relayJs, "bench-notifications", NotifiedSubject, "notified", options.Window, options.RawDoubleAck, stop.Token),
+            SinkAsync(relayJs, sink, options.RawDoubleAck, stop.Token),
         ];
 
         try
@@ -148,13 +146,13 @@ internal sealed class RawScenario(BenchContext context) : IScenario
     }
 
     /// <summary>Consumes, republishes each message to the next subject (pipelined), acks each once its republish is acknowledged.</summary>
-    private static async Task RelayAsync(NatsJSContext js, string durable, string nextSubject, string step, int window, CancellationToken cancellationToken)
+    private static async Task RelayAsync(NatsJSContext js, string durable, string nextSubject, string step, int window, bool doubleAck, CancellationToken cancellationToken)
     {
         var consumer = await js.GetConsumerAsync(StreamName, durable, cancellationToken).ConfigureAwait(false);
         var pending = Channel.CreateBounded<(NatsJSPublishConcurrentFuture Future, INatsJSMsg<byte[]> Msg)>(
             new BoundedChannelOptions(window) { SingleReader = true, SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var acker = AckInOrderAsync(pending.Reader, cts);
+        var acker = AckInOrderAsync(pending.Reader, doubleAck, cts);
         try
         {
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = PullBatch }, cts.Token).ConfigureAwait(false))
@@ -189,7 +187,8 @@ internal sealed class RawScenario(BenchContext context) : IScenario
         }
     }
 
-    private static async Task AckInOrderAsync(ChannelReader<(NatsJSPublishConcurrentFuture Future, INatsJSMsg<byte[]> Msg)> reader, CancellationTokenSource cts)
+    private static async Task AckInOrderAsync(
+        ChannelReader<(NatsJSPublishConcurrentFuture Future, INatsJSMsg<byte[]> Msg)> reader, bool doubleAck, CancellationTokenSource cts)
     {
         try
         {
@@ -202,7 +201,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
                     throw new InvalidOperationException($"JetStream rejected a relay publish: {error.Code}/{error.ErrCode} {error.Description}");
                 }
 
-                await msg.AckAsync(new AckOpts { DoubleAck = DoubleAck }, cts.Token).ConfigureAwait(false);
+                await msg.AckAsync(new AckOpts { DoubleAck = doubleAck }, cts.Token).ConfigureAwait(false);
             }
         }
         catch
@@ -218,14 +217,14 @@ internal sealed class RawScenario(BenchContext context) : IScenario
     }
 
     /// <summary>The last hop: ack, then mark the order complete.</summary>
-    private static async Task SinkAsync(NatsJSContext js, SinkTarget sink, CancellationToken cancellationToken)
+    private static async Task SinkAsync(NatsJSContext js, SinkTarget sink, bool doubleAck, CancellationToken cancellationToken)
     {
         var consumer = await js.GetConsumerAsync(StreamName, "bench-sink", cancellationToken).ConfigureAwait(false);
         try
         {
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = PullBatch }, cancellationToken).ConfigureAwait(false))
             {
-                await msg.AckAsync(new AckOpts { DoubleAck = DoubleAck }, cancellationToken).ConfigureAwait(false);
+                await msg.AckAsync(new AckOpts { DoubleAck = doubleAck }, cancellationToken).ConfigureAwait(false);
                 sink.Tracker?.End(Guid.Parse(CorrelationOf(msg)), Stopwatch.GetTimestamp());
             }
         }
