@@ -11,6 +11,9 @@ internal sealed class BenchOptions
 
     public int Runs { get; private set; } = 3;
 
+    /// <summary>Discarded runs per scenario before the measured ones: the process JIT-compiles and tiers up its hot paths.</summary>
+    public int WarmupRuns { get; private set; } = 1;
+
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
     /// <summary>Orders per run of raw and pipeline.</summary>
@@ -57,6 +60,8 @@ internal sealed class BenchOptions
 
           --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
           --runs N                runs per scenario; the report shows the median (default 3, quick 1)
+          --warmup-runs N         discarded runs per scenario before the measured ones (default 1, quick 0):
+                                  the process JIT-compiles and tiers up the hot paths (host and client)
           --scenarios a,b,...     any of: raw, pipeline, http, rates, pipeline-sync-always (default: all)
           --orders N              orders per run of raw and pipeline (default 20000)
           --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
@@ -84,6 +89,7 @@ internal sealed class BenchOptions
         {
             o.Quick = true;
             o.Runs = 1;
+            o.WarmupRuns = 0;
             o.Orders = 300;
             o.SyncAlwaysOrders = 300;
             o.HttpOrders = 300;
@@ -107,6 +113,11 @@ internal sealed class BenchOptions
                     break;
                 case "--runs":
                     o.Runs = PositiveInt(args, ref i);
+                    break;
+                case "--warmup-runs":
+                    o.WarmupRuns = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var wr)
+                        ? wr
+                        : throw new ArgumentException("--warmup-runs needs a whole number (0 or more).");
                     break;
                 case "--scenarios":
                     o.Scenarios = ParseScenarios(Value(args, ref i));

@@ -109,20 +109,27 @@ var failures = new List<string>();
 var cancelled = false;
 foreach (var scenario in scenarios)
 {
-    for (var run = 1; run <= options.Runs && !cancelled; run++)
+    for (var run = 1 - options.WarmupRuns; run <= options.Runs && !cancelled; run++)
     {
-        Console.Error.WriteLine($"bench: {scenario.Name} run {run}/{options.Runs} …");
+        var discarded = run < 1;
+        Console.Error.WriteLine(discarded
+            ? $"bench: {scenario.Name} warm-up run (discarded) …"
+            : $"bench: {scenario.Name} run {run}/{options.Runs} …");
         try
         {
             var runResults = await scenario.RunAsync(run, token);
-            results.AddRange(runResults);
             foreach (var result in runResults)
             {
-                Console.Error.WriteLine("bench:   " + ReportWriter.Describe(result));
+                Console.Error.WriteLine("bench:   " + (discarded ? "(discarded) " : string.Empty) + ReportWriter.Describe(result));
                 if (result.Failure is not null)
                 {
-                    failures.Add($"{result.Scenario} run {result.Run}: {result.Failure}");
+                    failures.Add($"{result.Scenario} {(discarded ? "warm-up run" : $"run {result.Run}")}: {result.Failure}");
                 }
+            }
+
+            if (!discarded)
+            {
+                results.AddRange(runResults);
             }
         }
         catch (Exception) when (token.IsCancellationRequested)
@@ -131,9 +138,13 @@ foreach (var scenario in scenarios)
         }
         catch (Exception ex)
         {
-            var failure = $"{scenario.Name} run {run}: {ex.GetType().Name}: {ex.Message}";
+            var failure = $"{scenario.Name} {(discarded ? "warm-up run" : $"run {run}")}: {ex.GetType().Name}: {ex.Message}";
             failures.Add(failure);
-            results.Add(new RunResult(scenario.Name, run, "?", null, ex.Message));
+            if (!discarded)
+            {
+                results.Add(new RunResult(scenario.Name, run, "?", null, ex.Message));
+            }
+
             Console.Error.WriteLine($"bench:   FAILED: {ex}");
         }
     }
@@ -158,6 +169,7 @@ var report = new BenchReport(
     new BenchSettings(
         options.Quick ? "quick" : "full",
         options.Runs,
+        options.WarmupRuns,
         options.Scenarios,
         options.Orders,
         options.SyncAlwaysOrders,

@@ -13,6 +13,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampler;
     private long _peakWorkingSet;
+    private int _peakThreads;
     private ResourceUsage? _result;
 
     private ResourceMeter(NatsServerProcess? server)
@@ -54,6 +55,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
             cpu,
             serverCpu,
             Interlocked.Read(ref _peakWorkingSet),
+            Volatile.Read(ref _peakThreads),
             allocated,
             GC.CollectionCount(0) - _collectionsStart[0],
             GC.CollectionCount(1) - _collectionsStart[1],
@@ -85,6 +87,12 @@ internal sealed class ResourceMeter : IAsyncDisposable
 
     private void Sample()
     {
+        var threads = ThreadPool.ThreadCount;
+        if (threads > Volatile.Read(ref _peakThreads))
+        {
+            Volatile.Write(ref _peakThreads, threads);
+        }
+
         var now = Environment.WorkingSet;
         long seen;
         do
@@ -99,6 +107,7 @@ internal sealed record ResourceUsage(
     TimeSpan ProcessCpu,
     TimeSpan? ServerCpu,
     long PeakWorkingSetBytes,
+    int PeakThreadPoolThreads,
     long AllocatedBytes,
     int Gen0Collections,
     int Gen1Collections,

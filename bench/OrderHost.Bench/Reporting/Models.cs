@@ -47,6 +47,9 @@ internal sealed record RunMetrics
 
     public double AllocBytesPerOrder { get; init; }
 
+    /// <summary>Most thread-pool threads seen during the measured phase (sampled every 50 ms).</summary>
+    public int ThreadPoolThreads { get; init; }
+
     public int Gen0 { get; init; }
 
     public int Gen1 { get; init; }
@@ -76,6 +79,7 @@ internal sealed record RunMetrics
         ServerCpuSPer1kOrders = Med(runs, r => r.ServerCpuSPer1kOrders),
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
+        ThreadPoolThreads = (int)Med(runs, r => r.ThreadPoolThreads)!.Value,
         Gen0 = (int)Med(runs, r => r.Gen0)!.Value,
         Gen1 = (int)Med(runs, r => r.Gen1)!.Value,
         Gen2 = (int)Med(runs, r => r.Gen2)!.Value,
@@ -122,6 +126,8 @@ internal sealed record ScenarioReport(
     int Runs,
     int FailedRuns,
     RunMetrics? Median,
+    double? OrdersPerSMin,
+    double? OrdersPerSMax,
     double? OrdersPerSToRaw,
     double? AcceptedPerSToRaw,
     IReadOnlyList<RunResult> RunResults);
@@ -143,6 +149,7 @@ internal sealed record ServerInfo(string Version, string? Binary, string? Extern
 internal sealed record BenchSettings(
     string Mode,
     int Runs,
+    int WarmupRuns,
     IReadOnlyList<string> Scenarios,
     int Orders,
     int SyncAlwaysOrders,

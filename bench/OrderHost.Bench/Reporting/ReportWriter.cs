@@ -23,6 +23,8 @@ internal static class ReportWriter
                     runsPerScenario,
                     runs.Count(r => r.Failure is not null),
                     good.Count > 0 ? RunMetrics.Median(good) : null,
+                    good.Select(r => r.OrdersPerS).Min(),
+                    good.Select(r => r.OrdersPerS).Max(),
                     null,
                     null,
                     runs);
@@ -60,7 +62,7 @@ internal static class ReportWriter
         sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)} (runtime defaults)");
         sb.AppendLine(inv, $"- Server: nats-server {report.Nats.Version}, single node on 127.0.0.1, {report.Nats.Storage} storage, R{report.Nats.Replicas}; {(report.Nats.ExternalUrl is null ? "a fresh server and store per run" : "external server " + report.Nats.ExternalUrl + " (stores not fresh)")}; client {m.NatsClient}");
         sb.AppendLine(inv, $"- Payload: OrderCreated {s.OrderCreatedPayloadBytes} B (the raw relay forwards the same bytes on every hop); HTTP body {s.HttpBodyBytes} B");
-        sb.AppendLine(inv, $"- Runs: {s.Runs} per scenario, each column the median of the successful runs; warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
+        sb.AppendLine(inv, $"- Runs: {s.Runs} measured per scenario after {s.WarmupRuns} discarded warm-up run(s), each column the median of the successful runs (orders/s: min–max in brackets); warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
         sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch 64, 16 handlers per consumer, double acks, KV reads/writes per hop)");
         sb.AppendLine();
         sb.AppendLine("| scenario | sync_interval | orders/run | orders/s | × raw | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order | runs ok |");
@@ -68,7 +70,7 @@ internal static class ReportWriter
         foreach (var row in report.Scenarios)
         {
             var x = row.Median;
-            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)} | {Ratio(row.OrdersPerSToRaw)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} | {row.Runs - row.FailedRuns}/{row.Runs} |");
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)}{Spread(row)} | {Ratio(row.OrdersPerSToRaw)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} | {row.Runs - row.FailedRuns}/{row.Runs} |");
         }
 
         sb.AppendLine();
@@ -125,6 +127,11 @@ internal static class ReportWriter
     private static string RowLabel(ScenarioReport row)
         => row.Scenario == ScenarioNames.Rates ? $"rates @ {row.Name.Split('@')[1]}/s" : row.Name;
 
+    private static string Spread(ScenarioReport row)
+        => row.Runs > 1 && row.OrdersPerSMin is { } min && row.OrdersPerSMax is { } max
+            ? string.Create(CultureInfo.InvariantCulture, $" ({min:#,0}–{max:#,0})")
+            : string.Empty;
+
     private static string OnOff(bool value) => value ? "on" : "off";
 
     private static string N(double? value) => value is { } v ? v.ToString("#,0", CultureInfo.InvariantCulture) : "—";
@@ -161,7 +168,7 @@ internal static class ReportWriter
             text.Append(inv, $", POST p50 {p.P50Ms:0.00} ms p99 {p.P99Ms:0.00} ms");
         }
 
-        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k");
+        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k, {m.ThreadPoolThreads} pool threads, gen0/1/2 {m.Gen0}/{m.Gen1}/{m.Gen2}");
         if (result.Failure is not null)
         {
             text.Append(inv, $" — FAILED: {result.Failure}");

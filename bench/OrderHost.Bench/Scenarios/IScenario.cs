@@ -15,7 +15,8 @@ internal static class Measure
 {
     public static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
-    public static string Label(string name, int run, int runs) => FormattableString.Invariant($"[{name} {run}/{runs}]");
+    public static string Label(string name, int run, int runs)
+        => run < 1 ? $"[{name} warm-up]" : FormattableString.Invariant($"[{name} {run}/{runs}]");
 
     /// <summary>The common part of every run's metrics: completion throughput, end-to-end latency, resources per order.</summary>
     public static RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage)
@@ -34,6 +35,7 @@ internal static class Measure
             ServerCpuSPer1kOrders = usage.ServerCpu is { } server ? Math.Round(server.TotalSeconds * 1000 / perOrder, 3) : null,
             PeakWorkingSetMb = Math.Round(usage.PeakWorkingSetBytes / (1024.0 * 1024.0), 1),
             AllocBytesPerOrder = Math.Round((double)usage.AllocatedBytes / perOrder, 0),
+            ThreadPoolThreads = usage.PeakThreadPoolThreads,
             Gen0 = usage.Gen0Collections,
             Gen1 = usage.Gen1Collections,
             Gen2 = usage.Gen2Collections,
