@@ -11,8 +11,11 @@ internal sealed class BenchOptions
 
     public int Runs { get; private set; } = 3;
 
-    /// <summary>Discarded runs per scenario before the measured ones: the process JIT-compiles and tiers up its hot paths.</summary>
-    public int WarmupRuns { get; private set; } = 1;
+    /// <summary>
+    /// Per scenario, discarded runs are repeated (at least one) until this much time is spent: the process
+    /// JIT-compiles and tiers up its hot paths (on 2 cores the default tiering needs tens of thousands of orders).
+    /// </summary>
+    public TimeSpan WarmupTime { get; private set; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
@@ -60,8 +63,8 @@ internal sealed class BenchOptions
 
           --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
           --runs N                runs per scenario; the report shows the median (default 3, quick 1)
-          --warmup-runs N         discarded runs per scenario before the measured ones (default 1, quick 0):
-                                  the process JIT-compiles and tiers up the hot paths (host and client)
+          --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
+                                  before measuring, so the JIT has tiered up the hot paths (default 10, quick 0)
           --scenarios a,b,...     any of: raw, pipeline, http, rates, pipeline-sync-always (default: all)
           --orders N              orders per run of raw and pipeline (default 20000)
           --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
@@ -89,7 +92,7 @@ internal sealed class BenchOptions
         {
             o.Quick = true;
             o.Runs = 1;
-            o.WarmupRuns = 0;
+            o.WarmupTime = TimeSpan.Zero;
             o.Orders = 300;
             o.SyncAlwaysOrders = 300;
             o.HttpOrders = 300;
@@ -114,10 +117,10 @@ internal sealed class BenchOptions
                 case "--runs":
                     o.Runs = PositiveInt(args, ref i);
                     break;
-                case "--warmup-runs":
-                    o.WarmupRuns = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var wr)
-                        ? wr
-                        : throw new ArgumentException("--warmup-runs needs a whole number (0 or more).");
+                case "--warmup-seconds":
+                    o.WarmupTime = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var ws)
+                        ? TimeSpan.FromSeconds(ws)
+                        : throw new ArgumentException("--warmup-seconds needs a whole number (0 or more).");
                     break;
                 case "--scenarios":
                     o.Scenarios = ParseScenarios(Value(args, ref i));

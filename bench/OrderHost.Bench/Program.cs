@@ -109,44 +109,16 @@ var failures = new List<string>();
 var cancelled = false;
 foreach (var scenario in scenarios)
 {
-    for (var run = 1 - options.WarmupRuns; run <= options.Runs && !cancelled; run++)
+    // Discarded runs first, until the warm-up time is spent: the process JIT-compiles and tiers up the hot paths.
+    var warmupEnds = Stopwatch.GetTimestamp() + (long)(options.WarmupTime.TotalSeconds * Stopwatch.Frequency);
+    for (var warmup = 1; options.WarmupTime > TimeSpan.Zero && !cancelled && (warmup == 1 || Stopwatch.GetTimestamp() < warmupEnds); warmup++)
     {
-        var discarded = run < 1;
-        Console.Error.WriteLine(discarded
-            ? $"bench: {scenario.Name} warm-up run (discarded) …"
-            : $"bench: {scenario.Name} run {run}/{options.Runs} …");
-        try
-        {
-            var runResults = await scenario.RunAsync(run, token);
-            foreach (var result in runResults)
-            {
-                Console.Error.WriteLine("bench:   " + (discarded ? "(discarded) " : string.Empty) + ReportWriter.Describe(result));
-                if (result.Failure is not null)
-                {
-                    failures.Add($"{result.Scenario} {(discarded ? "warm-up run" : $"run {result.Run}")}: {result.Failure}");
-                }
-            }
+        cancelled = await RunAsync(scenario, 1 - warmup, discarded: true);
+    }
 
-            if (!discarded)
-            {
-                results.AddRange(runResults);
-            }
-        }
-        catch (Exception) when (token.IsCancellationRequested)
-        {
-            cancelled = true;
-        }
-        catch (Exception ex)
-        {
-            var failure = $"{scenario.Name} {(discarded ? "warm-up run" : $"run {run}")}: {ex.GetType().Name}: {ex.Message}";
-            failures.Add(failure);
-            if (!discarded)
-            {
-                results.Add(new RunResult(scenario.Name, run, "?", null, ex.Message));
-            }
-
-            Console.Error.WriteLine($"bench:   FAILED: {ex}");
-        }
+    for (var run = 1; run <= options.Runs && !cancelled; run++)
+    {
+        cancelled = await RunAsync(scenario, run, discarded: false);
     }
 
     if (cancelled)
@@ -169,7 +141,7 @@ var report = new BenchReport(
     new BenchSettings(
         options.Quick ? "quick" : "full",
         options.Runs,
-        options.WarmupRuns,
+        options.WarmupTime.TotalSeconds,
         options.Scenarios,
         options.Orders,
         options.SyncAlwaysOrders,
@@ -210,6 +182,49 @@ if (failures.Count > 0)
 }
 
 return 0;
+
+// One run of one scenario; returns true when the benchmark was cancelled meanwhile.
+async Task<bool> RunAsync(IScenario scenario, int run, bool discarded)
+{
+    Console.Error.WriteLine(discarded
+        ? $"bench: {scenario.Name} warm-up run {1 - run} (discarded) …"
+        : $"bench: {scenario.Name} run {run}/{options.Runs} …");
+    var what = discarded ? $"warm-up run {1 - run}" : $"run {run}";
+    try
+    {
+        var runResults = await scenario.RunAsync(run, token);
+        foreach (var result in runResults)
+        {
+            Console.Error.WriteLine("bench:   " + (discarded ? "(discarded) " : string.Empty) + ReportWriter.Describe(result));
+            if (result.Failure is not null)
+            {
+                failures.Add($"{result.Scenario} {what}: {result.Failure}");
+            }
+        }
+
+        if (!discarded)
+        {
+            results.AddRange(runResults);
+        }
+
+        return false;
+    }
+    catch (Exception) when (token.IsCancellationRequested)
+    {
+        return true;
+    }
+    catch (Exception ex)
+    {
+        failures.Add($"{scenario.Name} {what}: {ex.GetType().Name}: {ex.Message}");
+        if (!discarded)
+        {
+            results.Add(new RunResult(scenario.Name, run, "?", null, ex.Message));
+        }
+
+        Console.Error.WriteLine($"bench:   FAILED: {ex}");
+        return false;
+    }
+}
 
 static string? FindRepositoryRoot()
 {

@@ -149,7 +149,7 @@ internal sealed record ServerInfo(string Version, string? Binary, string? Extern
 internal sealed record BenchSettings(
     string Mode,
     int Runs,
-    int WarmupRuns,
+    double WarmupS,
     IReadOnlyList<string> Scenarios,
     int Orders,
     int SyncAlwaysOrders,
