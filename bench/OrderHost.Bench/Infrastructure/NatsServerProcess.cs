@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace OrderHost.Bench.Infrastructure;
@@ -16,21 +17,28 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
     private static readonly Version MinimumVersion = new(2, 12, 0);
     private static readonly ConcurrentDictionary<int, Process> Running = new();
 
+    // Loopback only: never through a proxy from the environment.
+    private static readonly HttpClient Monitor = new(new SocketsHttpHandler { UseProxy = false });
+
     private readonly Process _process;
     private readonly DirectoryInfo _directory;
     private readonly ConcurrentQueue<string> _output;
     private int _disposed;
 
-    private NatsServerProcess(Process process, DirectoryInfo directory, int port, string? syncInterval, ConcurrentQueue<string> output)
+    private NatsServerProcess(Process process, DirectoryInfo directory, int port, int monitorPort, string? syncInterval, ConcurrentQueue<string> output)
     {
         _process = process;
         _directory = directory;
         _output = output;
         Port = port;
+        MonitorPort = monitorPort;
         SyncInterval = syncInterval;
     }
 
     public int Port { get; }
+
+    /// <summary>The monitoring endpoint (/varz), on 127.0.0.1 as well.</summary>
+    public int MonitorPort { get; }
 
     public string Url => $"nats://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
@@ -105,8 +113,9 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
         {
             var directory = Directory.CreateTempSubdirectory("orderhost-bench-");
             var port = FreeLoopbackPort();
+            var monitorPort = FreeLoopbackPort();
             var config = Path.Combine(directory.FullName, "nats-server.conf");
-            await File.WriteAllTextAsync(config, ConfigFor(port, Path.Combine(directory.FullName, "store"), syncInterval), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(config, ConfigFor(port, monitorPort, Path.Combine(directory.FullName, "store"), syncInterval), cancellationToken).ConfigureAwait(false);
 
             var output = new ConcurrentQueue<string>();
             var process = new Process
@@ -128,7 +137,7 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
-            var server = new NatsServerProcess(process, directory, port, syncInterval, output);
+            var server = new NatsServerProcess(process, directory, port, monitorPort, syncInterval, output);
             try
             {
                 await server.WaitListeningAsync(TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
@@ -164,6 +173,29 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
             }
 
             Running.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>The server's message and byte counters (/varz); null when they cannot be read.</summary>
+    public async Task<ServerCounters?> ReadCountersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var uri = new Uri($"http://127.0.0.1:{MonitorPort.ToString(CultureInfo.InvariantCulture)}/varz");
+            await using var stream = await Monitor.GetStreamAsync(uri, timeout.Token).ConfigureAwait(false);
+            using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: timeout.Token).ConfigureAwait(false);
+            var root = doc.RootElement;
+            return new ServerCounters(
+                root.GetProperty("in_msgs").GetInt64(),
+                root.GetProperty("out_msgs").GetInt64(),
+                root.GetProperty("in_bytes").GetInt64(),
+                root.GetProperty("out_bytes").GetInt64());
+        }
+        catch (Exception ex) when ((ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or OperationCanceledException) && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
@@ -210,10 +242,11 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
         }
     }
 
-    private static string ConfigFor(int port, string storeDirectory, string? syncInterval) => $$"""
+    private static string ConfigFor(int port, int monitorPort, string storeDirectory, string? syncInterval) => $$"""
         # Written by the OrderHost benchmark; thrown away with its store.
         server_name: orderhost-bench
         listen: 127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}}
+        http: 127.0.0.1:{{monitorPort.ToString(CultureInfo.InvariantCulture)}}
         jetstream {
           store_dir: "{{storeDirectory}}"
           max_memory_store: 256MB
@@ -312,3 +345,6 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
     [GeneratedRegex(@"v(\d+\.\d+\.\d+\S*)")]
     private static partial Regex VersionPattern();
 }
+
+/// <summary>Messages and bytes the server received from and sent to clients, since it started.</summary>
+internal sealed record ServerCounters(long InMsgs, long OutMsgs, long InBytes, long OutBytes);

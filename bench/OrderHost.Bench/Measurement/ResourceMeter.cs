@@ -15,6 +15,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private long _peakWorkingSet;
     private int _peakThreads;
     private ResourceUsage? _result;
+    private ServerCounters? _serverStart;
 
     private ResourceMeter(NatsServerProcess? server)
     {
@@ -31,7 +32,11 @@ internal sealed class ResourceMeter : IAsyncDisposable
         _sampler = SampleAsync(_stop.Token);
     }
 
-    public static ResourceMeter Start(NatsServerProcess? server) => new(server);
+    public static async Task<ResourceMeter> StartAsync(NatsServerProcess? server, CancellationToken cancellationToken)
+    {
+        var serverStart = server is null ? null : await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+        return new ResourceMeter(server) { _serverStart = serverStart };
+    }
 
     public async Task<ResourceUsage> StopAsync()
     {
@@ -51,6 +56,14 @@ internal sealed class ResourceMeter : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sampler.ConfigureAwait(false);
         Sample();
+        var serverEnd = _server is null || _serverStart is null ? null : await _server.ReadCountersAsync(CancellationToken.None).ConfigureAwait(false);
+        var serverTraffic = serverEnd is null
+            ? null
+            : new ServerCounters(
+                serverEnd.InMsgs - _serverStart!.InMsgs,
+                serverEnd.OutMsgs - _serverStart.OutMsgs,
+                serverEnd.InBytes - _serverStart.InBytes,
+                serverEnd.OutBytes - _serverStart.OutBytes);
         _result = new ResourceUsage(
             cpu,
             serverCpu,
@@ -59,7 +72,8 @@ internal sealed class ResourceMeter : IAsyncDisposable
             allocated,
             GC.CollectionCount(0) - _collectionsStart[0],
             GC.CollectionCount(1) - _collectionsStart[1],
-            GC.CollectionCount(2) - _collectionsStart[2]);
+            GC.CollectionCount(2) - _collectionsStart[2],
+            serverTraffic);
         return _result;
     }
 
@@ -111,4 +125,5 @@ internal sealed record ResourceUsage(
     long AllocatedBytes,
     int Gen0Collections,
     int Gen1Collections,
-    int Gen2Collections);
+    int Gen2Collections,
+    ServerCounters? ServerTraffic);

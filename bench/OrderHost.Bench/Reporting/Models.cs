@@ -43,6 +43,12 @@ internal sealed record RunMetrics
 
     public double? ServerCpuSPer1kOrders { get; init; }
 
+    /// <summary>Messages the server received from clients per order (publishes, acks, API and KV requests).</summary>
+    public double? ServerMsgsInPerOrder { get; init; }
+
+    /// <summary>Messages the server sent to clients per order (deliveries, replies).</summary>
+    public double? ServerMsgsOutPerOrder { get; init; }
+
     public double PeakWorkingSetMb { get; init; }
 
     public double AllocBytesPerOrder { get; init; }
@@ -77,6 +83,8 @@ internal sealed record RunMetrics
         Post = MedLatency(runs.Select(r => r.Post)),
         CpuSPer1kOrders = Med(runs, r => r.CpuSPer1kOrders)!.Value,
         ServerCpuSPer1kOrders = Med(runs, r => r.ServerCpuSPer1kOrders),
+        ServerMsgsInPerOrder = Med(runs, r => r.ServerMsgsInPerOrder),
+        ServerMsgsOutPerOrder = Med(runs, r => r.ServerMsgsOutPerOrder),
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
         ThreadPoolThreads = (int)Med(runs, r => r.ThreadPoolThreads)!.Value,

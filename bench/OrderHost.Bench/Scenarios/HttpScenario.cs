@@ -30,9 +30,9 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         var postTicks = new long[orders];
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
-        await using var meter = ResourceMeter.Start(env.Server);
         string? incomplete;
         await using (new ProgressReporter(label, () => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {

@@ -33,6 +33,8 @@ internal static class Measure
             EndToEnd = LatencySummary.FromTicks(durations),
             CpuSPer1kOrders = Math.Round(usage.ProcessCpu.TotalSeconds * 1000 / perOrder, 3),
             ServerCpuSPer1kOrders = usage.ServerCpu is { } server ? Math.Round(server.TotalSeconds * 1000 / perOrder, 3) : null,
+            ServerMsgsInPerOrder = usage.ServerTraffic is { } traffic ? Math.Round((double)traffic.InMsgs / perOrder, 2) : null,
+            ServerMsgsOutPerOrder = usage.ServerTraffic is { } t ? Math.Round((double)t.OutMsgs / perOrder, 2) : null,
             PeakWorkingSetMb = Math.Round(usage.PeakWorkingSetBytes / (1024.0 * 1024.0), 1),
             AllocBytesPerOrder = Math.Round((double)usage.AllocatedBytes / perOrder, 0),
             ThreadPoolThreads = usage.PeakThreadPoolThreads,

@@ -37,8 +37,8 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
         var counters = new PublishCounters();
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
-        await using var meter = ResourceMeter.Start(env.Server);
         string? incomplete;
         await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {

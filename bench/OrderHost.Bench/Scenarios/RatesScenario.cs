@@ -58,9 +58,9 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
 
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         double ticksPerOrder = (double)Stopwatch.Frequency / rate;
-        await using var meter = ResourceMeter.Start(env.Server);
         string? incomplete;
         await using (new ProgressReporter(label, () => $"sent {Volatile.Read(ref sent),6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
         {

@@ -64,9 +64,9 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             var counters = new PublishCounters();
             var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
             Measure.SettleMemory();
-            var first = Stopwatch.GetTimestamp();
-            await using (var meter = ResourceMeter.Start(env.Server))
+            await using (var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false))
             {
+                var first = Stopwatch.GetTimestamp();
                 string? incomplete;
                 await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
                 {
