@@ -195,7 +195,7 @@ async Task<bool> RunAsync(IScenario scenario, int run, bool discarded)
         var runResults = await scenario.RunAsync(run, token);
         foreach (var result in runResults)
         {
-            Console.Error.WriteLine("bench:   " + (discarded ? "(discarded) " : string.Empty) + ReportWriter.Describe(result));
+            Console.Error.WriteLine("bench:   " + ReportWriter.Describe(result, discarded ? what : null));
             if (result.Failure is not null)
             {
                 failures.Add($"{result.Scenario} {what}: {result.Failure}");
@@ -218,7 +218,7 @@ async Task<bool> RunAsync(IScenario scenario, int run, bool discarded)
         failures.Add($"{scenario.Name} {what}: {ex.GetType().Name}: {ex.Message}");
         if (!discarded)
         {
-            results.Add(new RunResult(scenario.Name, run, "?", null, ex.Message));
+            results.Add(new RunResult(scenario.Name, run, scenario.SyncInterval, null, ex.Message));
         }
 
         Console.Error.WriteLine($"bench:   FAILED: {ex}");

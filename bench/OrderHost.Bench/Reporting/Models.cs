@@ -39,8 +39,10 @@ internal sealed record RunMetrics
     /// <summary>HTTP: the POST until its 202; rates: from the scheduled send time until the 202.</summary>
     public LatencySummary? Post { get; init; }
 
+    [JsonPropertyName("cpu_s_per_1k_orders")]
     public double CpuSPer1kOrders { get; init; }
 
+    [JsonPropertyName("server_cpu_s_per_1k_orders")]
     public double? ServerCpuSPer1kOrders { get; init; }
 
     /// <summary>Messages the server received from clients per order (publishes, acks, API and KV requests).</summary>

@@ -102,7 +102,7 @@ internal static class ReportWriter
         }
 
         sb.AppendLine();
-        sb.AppendLine(inv, $"Every run's numbers (p90, max, mean, GC counts, send lag, …): `{jsonName}`. Command: `bench/run.sh {string.Join(' ', report.Arguments)}`");
+        sb.AppendLine(inv, $"Every run's numbers (p90, max, mean, GC counts, send lag, …): `{jsonName}`. Command: `{string.Join(' ', ["bench/run.sh", .. report.Arguments])}`");
         return sb.ToString();
     }
 
@@ -142,17 +142,19 @@ internal static class ReportWriter
 
     private static string D(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
 
-    internal static string Describe(RunResult result)
+    /// <summary>One line per run for the console; <paramref name="warmup"/> names a discarded run.</summary>
+    internal static string Describe(RunResult result, string? warmup = null)
     {
         var m = result.Metrics;
+        var what = warmup is null ? $"{result.Scenario} run {result.Run}" : $"{result.Scenario} {warmup} (discarded)";
         if (m is null)
         {
-            return $"{result.Scenario} run {result.Run}: FAILED: {result.Failure}";
+            return $"{what}: FAILED: {result.Failure}";
         }
 
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.Append(inv, $"{result.Scenario} run {result.Run}: {m.Completed}/{m.Orders} orders in {m.DurationS:0.00} s = {m.OrdersPerS:#,0}/s");
+        text.Append(inv, $"{what}: {m.Completed}/{m.Orders} orders in {m.DurationS:0.00} s = {m.OrdersPerS:#,0}/s");
         if (m.AcceptedPerS is { } acc)
         {
             text.Append(inv, $", accepted {acc:#,0}/s");

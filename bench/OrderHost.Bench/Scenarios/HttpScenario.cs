@@ -12,6 +12,8 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
 {
     public string Name => ScenarioNames.Http;
 
+    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;

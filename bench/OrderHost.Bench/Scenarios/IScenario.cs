@@ -1,3 +1,4 @@
+using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
 using OrderHost.Bench.Reporting;
 
@@ -7,6 +8,9 @@ internal interface IScenario
 {
     string Name { get; }
 
+    /// <summary>The sync_interval its servers run with, as the report states it.</summary>
+    string SyncInterval { get; }
+
     /// <summary>One run on a fresh server (and host); rates gives one result per rate.</summary>
     Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken);
 }
@@ -14,6 +18,9 @@ internal interface IScenario
 internal static class Measure
 {
     public static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
+
+    public static string SyncLabel(BenchContext context, string? syncInterval)
+        => context.Options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(syncInterval) : BenchEnvironment.ExternalSyncLabel;
 
     public static string Label(string name, int run, int runs)
         => run < 1 ? $"[{name} warm-up]" : FormattableString.Invariant($"[{name} {run}/{runs}]");

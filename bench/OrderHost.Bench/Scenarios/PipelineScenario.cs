@@ -13,6 +13,8 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
 {
     public string Name => name;
 
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
+
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;

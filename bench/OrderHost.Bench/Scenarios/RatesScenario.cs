@@ -18,6 +18,8 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
 
     public string Name => ScenarioNames.Rates;
 
+    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+
     public static string RowName(int rate) => $"rates@{rate.ToString(CultureInfo.InvariantCulture)}";
 
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)

@@ -27,6 +27,8 @@ internal sealed class RawScenario(BenchContext context) : IScenario
 
     public string Name => ScenarioNames.Raw;
 
+    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
