@@ -132,7 +132,17 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
             };
             process.OutputDataReceived += (_, e) => Keep(output, e.Data);
             process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
-            process.Start();
+            try
+            {
+                process.Start();
+            }
+            catch
+            {
+                process.Dispose();
+                directory.Delete(recursive: true);
+                throw;
+            }
+
             Running[process.Id] = process;
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
