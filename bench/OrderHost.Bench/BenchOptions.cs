@@ -15,7 +15,7 @@ internal sealed class BenchOptions
     /// Per scenario, discarded runs are repeated (at least one) until this much time is spent: the process
     /// JIT-compiles and tiers up its hot paths (on 2 cores the default tiering needs tens of thousands of orders).
     /// </summary>
-    public TimeSpan WarmupTime { get; private set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan WarmupTime { get; private set; } = TimeSpan.FromSeconds(20);
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
@@ -64,7 +64,7 @@ internal sealed class BenchOptions
           --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
           --runs N                runs per scenario; the report shows the median (default 3, quick 1)
           --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
-                                  before measuring, so the JIT has tiered up the hot paths (default 10, quick 0)
+                                  before measuring, so the JIT has tiered up the hot paths (default 20, quick 0)
           --scenarios a,b,...     any of: raw, pipeline, http, rates, pipeline-sync-always (default: all)
           --orders N              orders per run of raw and pipeline (default 20000)
           --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
