@@ -16,6 +16,8 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private int _peakThreads;
     private ResourceUsage? _result;
     private ServerCounters? _serverStart;
+    private readonly (double Busy, double Total)? _machineStart = MachineCpu.Read();
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     private ResourceMeter(NatsServerProcess? server)
     {
@@ -52,6 +54,8 @@ internal sealed class ResourceMeter : IAsyncDisposable
         }
 
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedStart;
+        var wall = Stopwatch.GetElapsedTime(_startedAt);
+        var machineEnd = MachineCpu.Read();
         var serverCpu = _server is null ? (TimeSpan?)null : _server.CpuTime - _serverCpuStart;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sampler.ConfigureAwait(false);
@@ -73,7 +77,9 @@ internal sealed class ResourceMeter : IAsyncDisposable
             GC.CollectionCount(0) - _collectionsStart[0],
             GC.CollectionCount(1) - _collectionsStart[1],
             GC.CollectionCount(2) - _collectionsStart[2],
-            serverTraffic);
+            serverTraffic,
+            wall,
+            _machineStart is { } m0 && machineEnd is { } m1 ? TimeSpan.FromSeconds(m1.Busy - m0.Busy) : null);
         return _result;
     }
 
@@ -126,4 +132,45 @@ internal sealed record ResourceUsage(
     int Gen0Collections,
     int Gen1Collections,
     int Gen2Collections,
-    ServerCounters? ServerTraffic);
+    ServerCounters? ServerTraffic,
+    TimeSpan Wall,
+    TimeSpan? MachineBusy)
+{
+    /// <summary>
+    /// Cores kept busy by everything else on the machine (other processes, unattributed kernel work) while
+    /// the phase ran: machine busy time minus this process and the server, over the wall time.
+    /// </summary>
+    public double? OtherCores => MachineBusy is { } busy && Wall > TimeSpan.Zero
+        ? Math.Max(0, (busy - ProcessCpu - (ServerCpu ?? TimeSpan.Zero)).TotalSeconds / Wall.TotalSeconds)
+        : null;
+
+    public double? MachineBusyCores => MachineBusy is { } busy && Wall > TimeSpan.Zero ? busy.TotalSeconds / Wall.TotalSeconds : null;
+}
+
+/// <summary>Machine-wide CPU time from /proc/stat, in seconds (busy = everything but idle and iowait).</summary>
+internal static class MachineCpu
+{
+    public static (double Busy, double Total)? Read()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/stat").FirstOrDefault(l => l.StartsWith("cpu ", StringComparison.Ordinal));
+            if (line is null)
+            {
+                return null;
+            }
+
+            var ticks = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+                .Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var total = ticks.Sum();
+            var idle = ticks[3] + ticks[4];
+
+            // USER_HZ is 100 on Linux.
+            return ((total - idle) / 100.0, total / 100.0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}

@@ -55,6 +55,12 @@ internal sealed record RunMetrics
 
     public double AllocBytesPerOrder { get; init; }
 
+    /// <summary>Machine-wide busy cores during the measured phase (/proc/stat), of <see cref="MachineInfo.Cores"/>.</summary>
+    public double? MachineBusyCores { get; init; }
+
+    /// <summary>Busy cores not accounted to this process or the server: other processes (a shared machine) and unattributed kernel work.</summary>
+    public double? OtherCores { get; init; }
+
     /// <summary>Most thread-pool threads seen during the measured phase (sampled every 50 ms).</summary>
     public int ThreadPoolThreads { get; init; }
 
@@ -90,6 +96,8 @@ internal sealed record RunMetrics
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
         ThreadPoolThreads = (int)Med(runs, r => r.ThreadPoolThreads)!.Value,
+        MachineBusyCores = Med(runs, r => r.MachineBusyCores),
+        OtherCores = Med(runs, r => r.OtherCores),
         Gen0 = (int)Med(runs, r => r.Gen0)!.Value,
         Gen1 = (int)Med(runs, r => r.Gen1)!.Value,
         Gen2 = (int)Med(runs, r => r.Gen2)!.Value,

@@ -76,12 +76,12 @@ internal static class ReportWriter
         sb.AppendLine();
         sb.AppendLine("Where the time goes: per hop, from the stream's store timestamps (created → paid: consumer pickup + handler + publish of the payment event; paid → notified: the same for the notification), and the messages nats-server exchanged with clients per order (/varz: publishes, acks, JetStream API and KV requests in; deliveries and replies out):");
         sb.AppendLine();
-        sb.AppendLine("| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order |");
-        sb.AppendLine("|---|--:|--:|--:|--:|--:|--:|");
+        sb.AppendLine("| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order | machine busy (cores) | of which other (cores) |");
+        sb.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var row in report.Scenarios.Where(r => r.Median is not null))
         {
             var x = row.Median!;
-            sb.AppendLine(inv, $"| {RowLabel(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.0")} | {D(x.ServerMsgsOutPerOrder, "0.0")} |");
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.0")} | {D(x.ServerMsgsOutPerOrder, "0.0")} | {D(x.MachineBusyCores, "0.00")} | {D(x.OtherCores, "0.00")} |");
         }
 
         sb.AppendLine();
@@ -113,6 +113,7 @@ internal static class ReportWriter
         "rates: open loop at the target rate (bursts of 1–2 orders per millisecond timer tick); orders/s is the completion rate (≈ the target when the host keeps up), accepted/s the 202 rate; e2e is the 202 → orders.notified (HdrHistogram); POST is measured from each order's scheduled send time, so a stalled send counts in full (no coordinated omission).",
         "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw, the publisher, both relays and the sink. nats-server: the server process's CPU time.",
         "peak WS: working set of the benchmark process (host + load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (host + load generator).",
+        "machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed.",
         "sync_interval: how often nats-server fsyncs JetStream writes; 'always' fsyncs before every acknowledgement (pipeline-sync-always).",
     ];
 
@@ -170,7 +171,7 @@ internal static class ReportWriter
             text.Append(inv, $", POST p50 {p.P50Ms:0.00} ms p99 {p.P99Ms:0.00} ms");
         }
 
-        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k, {m.ThreadPoolThreads} pool threads, gen0/1/2 {m.Gen0}/{m.Gen1}/{m.Gen2}");
+        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k, machine busy {m.MachineBusyCores:0.00} cores (other {m.OtherCores:0.00})");
         if (result.Failure is not null)
         {
             text.Append(inv, $" — FAILED: {result.Failure}");

@@ -45,6 +45,8 @@ internal static class Measure
             PeakWorkingSetMb = Math.Round(usage.PeakWorkingSetBytes / (1024.0 * 1024.0), 1),
             AllocBytesPerOrder = Math.Round((double)usage.AllocatedBytes / perOrder, 0),
             ThreadPoolThreads = usage.PeakThreadPoolThreads,
+            MachineBusyCores = usage.MachineBusyCores is { } busy ? Math.Round(busy, 2) : null,
+            OtherCores = usage.OtherCores is { } other ? Math.Round(other, 2) : null,
             Gen0 = usage.Gen0Collections,
             Gen1 = usage.Gen1Collections,
             Gen2 = usage.Gen2Collections,
