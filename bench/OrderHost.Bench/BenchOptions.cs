@@ -1,0 +1,233 @@
+using System.Globalization;
+
+namespace OrderHost.Bench;
+
+/// <summary>Command-line settings. Full mode is the default; <c>--quick</c> shrinks every count for CI.</summary>
+internal sealed class BenchOptions
+{
+    public static readonly string[] AllScenarios = [ScenarioNames.Raw, ScenarioNames.Pipeline, ScenarioNames.Http, ScenarioNames.Rates, ScenarioNames.PipelineSyncAlways];
+
+    public bool Quick { get; private set; }
+
+    public int Runs { get; private set; } = 3;
+
+    /// <summary>
+    /// Per scenario, discarded runs are repeated (at least one) until this much time is spent: the process
+    /// JIT-compiles and tiers up its hot paths (on 2 cores the default tiering needs tens of thousands of orders).
+    /// </summary>
+    public TimeSpan WarmupTime { get; private set; } = TimeSpan.FromSeconds(20);
+
+    public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
+
+    /// <summary>Orders per run of raw and pipeline.</summary>
+    public int Orders { get; private set; } = 20_000;
+
+    /// <summary>Orders per run of pipeline-sync-always (every message fsynced: far slower).</summary>
+    public int SyncAlwaysOrders { get; private set; } = 5_000;
+
+    public int HttpOrders { get; private set; } = 5_000;
+
+    public int RateOrders { get; private set; } = 3_000;
+
+    public IReadOnlyList<int> Rates { get; private set; } = [500, 1000, 2000];
+
+    public int Concurrency { get; private set; } = 32;
+
+    /// <summary>Publish acknowledgements in flight per publisher (PublishConcurrentAsync futures).</summary>
+    public int Window { get; private set; } = 256;
+
+    /// <summary>Orders pushed through each fresh server/host before measuring (JIT, connections, buckets).</summary>
+    public int Warmup { get; private set; } = 1_000;
+
+    /// <summary>How long a run may take, after its last order was sent, for every order to complete.</summary>
+    public TimeSpan CompletionTimeout { get; private set; } = TimeSpan.FromSeconds(120);
+
+    public string? NatsUrl { get; private set; }
+
+    public string? NatsServerPath { get; private set; }
+
+    /// <summary><c>sync_interval</c> for every scenario except pipeline-sync-always; null keeps the server default (2 min).</summary>
+    public string? SyncInterval { get; private set; } = "1s";
+
+    public string? OutputDirectory { get; private set; }
+
+    /// <summary>Raw relay: wait for the server to confirm every ack, as the host's consumers do by default.</summary>
+    public bool RawDoubleAck { get; private set; }
+
+    public bool ShowHelp { get; private set; }
+
+    public static string Usage => """
+        OrderHost benchmark: raw NATS relay ceiling, the real modules in-process, HTTP, fixed-rate latency.
+
+        usage: bench/run.sh [options]
+
+          --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
+          --runs N                runs per scenario; the report shows the median (default 3, quick 1)
+          --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
+                                  before measuring, so the JIT has tiered up the hot paths (default 20, quick 0)
+          --scenarios a,b,...     any of: raw, pipeline, http, rates, pipeline-sync-always (default: all)
+          --orders N              orders per run of raw and pipeline (default 20000)
+          --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
+          --http-orders N         orders per run of http (default 5000)
+          --rates R1,R2,...       target rates in orders/s for the rates scenario (default 500,1000,2000)
+          --rate-orders N         orders per rate (default 3000)
+          --concurrency N         HTTP workers of the http scenario (default 32)
+          --window N              publish acknowledgements in flight per publisher (default 256)
+          --warmup N              orders before measuring, per fresh server (default 1000; quick 100)
+          --timeout SECONDS       completion deadline after the last order was sent (default 120; quick 30)
+          --sync-interval VALUE   nats-server jetstream sync_interval for all but pipeline-sync-always
+                                  (default 1s, as in nats-server.conf; 'default' = server default, 2 min)
+          --raw-double-ack        raw relay: double acks (server-confirmed), as the host's consumers use
+          --nats-url URL          use this loopback server instead of starting one per scenario
+                                  (no fresh store per run; pipeline-sync-always is skipped)
+          --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
+          --out DIR               where the JSON and Markdown go (default: bench/results)
+          -h, --help              this text
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        if (args.Contains("--quick"))
+        {
+            o.Quick = true;
+            o.Runs = 1;
+            o.WarmupTime = TimeSpan.Zero;
+            o.Orders = 300;
+            o.SyncAlwaysOrders = 300;
+            o.HttpOrders = 300;
+            o.RateOrders = 300;
+            o.Warmup = 100;
+            o.CompletionTimeout = TimeSpan.FromSeconds(30);
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "--quick":
+                    break;
+                case "--raw-double-ack":
+                    o.RawDoubleAck = true;
+                    break;
+                case "-h" or "--help":
+                    o.ShowHelp = true;
+                    break;
+                case "--runs":
+                    o.Runs = PositiveInt(args, ref i);
+                    break;
+                case "--warmup-seconds":
+                    o.WarmupTime = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var ws)
+                        ? TimeSpan.FromSeconds(ws)
+                        : throw new ArgumentException("--warmup-seconds needs a whole number (0 or more).");
+                    break;
+                case "--scenarios":
+                    o.Scenarios = ParseScenarios(Value(args, ref i));
+                    break;
+                case "--orders":
+                    o.Orders = PositiveInt(args, ref i);
+                    break;
+                case "--sync-always-orders":
+                    o.SyncAlwaysOrders = PositiveInt(args, ref i);
+                    break;
+                case "--http-orders":
+                    o.HttpOrders = PositiveInt(args, ref i);
+                    break;
+                case "--rate-orders":
+                    o.RateOrders = PositiveInt(args, ref i);
+                    break;
+                case "--rates":
+                    o.Rates = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => ParsePositive(r, arg))];
+                    break;
+                case "--concurrency":
+                    o.Concurrency = PositiveInt(args, ref i);
+                    break;
+                case "--window":
+                    o.Window = PositiveInt(args, ref i);
+                    break;
+                case "--warmup":
+                    o.Warmup = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var w)
+                        ? w
+                        : throw new ArgumentException("--warmup needs a whole number (0 or more).");
+                    break;
+                case "--timeout":
+                    o.CompletionTimeout = TimeSpan.FromSeconds(PositiveInt(args, ref i));
+                    break;
+                case "--sync-interval":
+                    var interval = Value(args, ref i);
+                    o.SyncInterval = interval.Equals("default", StringComparison.OrdinalIgnoreCase) ? null : ValidateSyncInterval(interval);
+                    break;
+                case "--nats-url":
+                    o.NatsUrl = ValidateLoopbackUrl(Value(args, ref i));
+                    break;
+                case "--nats-server":
+                    o.NatsServerPath = Value(args, ref i);
+                    break;
+                case "--out":
+                    o.OutputDirectory = Value(args, ref i);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{arg}'. Try --help.");
+            }
+        }
+
+        return o;
+    }
+
+    private static string[] ParseScenarios(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !AllScenarios.Contains(n, StringComparer.Ordinal)).ToArray();
+        if (unknown.Length > 0 || names.Length == 0)
+        {
+            throw new ArgumentException($"Unknown scenario(s) '{string.Join(',', unknown)}'; choose from {string.Join(',', AllScenarios)}.");
+        }
+
+        // Keep the canonical order: raw first, so the ratios have their reference.
+        return [.. AllScenarios.Where(names.Contains)];
+    }
+
+    private static string ValidateSyncInterval(string value)
+        => value == "always" || (value.Length > 1 && char.IsAsciiDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '.'))
+            ? value
+            : throw new ArgumentException($"--sync-interval '{value}' is not a duration like 1s, 500ms, 2m, or 'always' / 'default'.");
+
+    /// <summary>Load goes to this machine only: the URL must name a loopback address.</summary>
+    private static string ValidateLoopbackUrl(string value)
+    {
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var text = part.Contains("://", StringComparison.Ordinal) ? part : "nats://" + part;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.IsLoopback)
+            {
+                throw new ArgumentException($"--nats-url '{part}' is not a loopback address (127.0.0.0/8, localhost, [::1]); the benchmark sends load to this machine only.");
+            }
+        }
+
+        return value;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+        => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+
+    private static int PositiveInt(IReadOnlyList<string> args, ref int i)
+    {
+        var name = args[i];
+        return ParsePositive(Value(args, ref i), name);
+    }
+
+    private static int ParsePositive(string value, string name)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} needs a positive whole number, not '{value}'.");
+}
+
+internal static class ScenarioNames
+{
+    public const string Raw = "raw";
+    public const string Pipeline = "pipeline";
+    public const string Http = "http";
+    public const string Rates = "rates";
+    public const string PipelineSyncAlways = "pipeline-sync-always";
+}

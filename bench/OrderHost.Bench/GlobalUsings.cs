@@ -1,0 +1,4 @@
+global using System.Diagnostics;
+global using NATS.Client.Core;
+global using NATS.Client.JetStream;
+global using NATS.Client.JetStream.Models;

@@ -1,0 +1,131 @@
+namespace OrderHost.Bench.Infrastructure;
+
+/// <summary>What every scenario run needs to set itself up.</summary>
+internal sealed class BenchContext(BenchOptions options, string? serverBinary)
+{
+    public BenchOptions Options { get; } = options;
+
+    /// <summary>The nats-server to start per run; null with <c>--nats-url</c>.</summary>
+    public string? ServerBinary { get; } = serverBinary;
+
+    /// <summary>The version the server reported in its INFO (first connection).</summary>
+    public string? ServerVersion { get; set; }
+}
+
+/// <summary>
+/// Everything one run stands on: a fresh server (or the external one), the benchmark's own
+/// connection, and optionally the in-process host with an HTTP client for it. Disposing stops it all.
+/// </summary>
+internal sealed class BenchEnvironment : IAsyncDisposable
+{
+    private BenchEnvironment(NatsServerProcess? server, string url, string syncInterval, NatsConnection connection)
+    {
+        Server = server;
+        Url = url;
+        SyncInterval = syncInterval;
+        Connection = connection;
+        JetStream = new NatsJSContext(connection);
+    }
+
+    public NatsServerProcess? Server { get; }
+
+    public string Url { get; }
+
+    /// <summary>The sync_interval this run's server has, as reported.</summary>
+    public string SyncInterval { get; }
+
+    public NatsConnection Connection { get; }
+
+    public NatsJSContext JetStream { get; }
+
+    public InProcessHost? Host { get; private set; }
+
+    public HttpClient? Http { get; private set; }
+
+    public static string ExternalSyncLabel => "unknown (external server)";
+
+    public static async Task<BenchEnvironment> CreateAsync(
+        BenchContext context, string? syncInterval, bool withHost, int maxHttpConnections, CancellationToken cancellationToken)
+    {
+        NatsServerProcess? server = null;
+        string url;
+        string label;
+        if (context.Options.NatsUrl is { } external)
+        {
+            url = external;
+            label = ExternalSyncLabel;
+        }
+        else
+        {
+            server = await NatsServerProcess.StartAsync(context.ServerBinary!, syncInterval, cancellationToken).ConfigureAwait(false);
+            url = server.Url;
+            label = NatsServerProcess.SyncIntervalLabel(syncInterval);
+        }
+
+        var connection = NewConnection(url, "orderhost-bench");
+        var env = new BenchEnvironment(server, url, label, connection);
+        try
+        {
+            await connection.ConnectAsync().ConfigureAwait(false);
+            context.ServerVersion ??= connection.ServerInfo?.Version;
+            if (withHost)
+            {
+                env.Host = await InProcessHost.StartAsync(url, cancellationToken).ConfigureAwait(false);
+                env.Http = NewHttpClient(env.Host.BaseAddress, maxHttpConnections);
+                await env.Host.WaitReadyAsync(env.Http, env.JetStream, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            }
+
+            return env;
+        }
+        catch
+        {
+            await env.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public static NatsConnection NewConnection(string url, string name) => new(NatsOpts.Default with
+    {
+        Url = url,
+        Name = name,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        RequestTimeout = TimeSpan.FromSeconds(10),
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        // Host first (it drains its consumers while the server is still up), then our connection, then the server.
+        Http?.Dispose();
+        if (Host is not null)
+        {
+            await Host.DisposeAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Connection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await Console.Error.WriteLineAsync("bench: closing the NATS connection took over 10 s").ConfigureAwait(false);
+        }
+
+        if (Server is not null)
+        {
+            await Server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static HttpClient NewHttpClient(Uri baseAddress, int maxConnections) => new(new SocketsHttpHandler
+    {
+        // Loopback only: never route through a proxy from the environment.
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        MaxConnectionsPerServer = maxConnections,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+}

@@ -1,0 +1,243 @@
+using System.Runtime.InteropServices;
+using OrderHost.Bench;
+using OrderHost.Bench.Infrastructure;
+using OrderHost.Bench.Reporting;
+using OrderHost.Bench.Scenarios;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync($"bench: {ex.Message}");
+    return 2;
+}
+
+if (options.ShowHelp)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+// Whatever happens, no nats-server of ours outlives this process.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => NatsServerProcess.KillAll();
+AppDomain.CurrentDomain.UnhandledException += (_, _) => NatsServerProcess.KillAll();
+
+using var cancellation = new CancellationTokenSource();
+var signals = 0;
+void OnSignal(PosixSignalContext context)
+{
+    if (Interlocked.Increment(ref signals) == 1)
+    {
+        // First Ctrl-C / SIGTERM: stop gracefully (hosts and servers are stopped by the finally blocks).
+        context.Cancel = true;
+        Console.Error.WriteLine();
+        Console.Error.WriteLine("bench: stopping (again to kill at once)");
+        cancellation.Cancel();
+    }
+    else
+    {
+        NatsServerProcess.KillAll();
+    }
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+var token = cancellation.Token;
+
+var startedAt = DateTimeOffset.UtcNow;
+var wall = Stopwatch.StartNew();
+var repositoryRoot = FindRepositoryRoot();
+var machine = MachineProbe.Describe();
+
+string? binary = null;
+string binaryVersion;
+try
+{
+    if (options.NatsUrl is null)
+    {
+        (binary, binaryVersion) = await NatsServerProcess.LocateAsync(options.NatsServerPath, repositoryRoot, token);
+    }
+    else
+    {
+        binaryVersion = "external";
+    }
+}
+catch (InvalidOperationException ex)
+{
+    await Console.Error.WriteLineAsync($"bench: {ex.Message}");
+    return 2;
+}
+
+var context = new BenchContext(options, binary);
+Console.Error.WriteLine(FormattableString.Invariant(
+    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios)}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
+Console.Error.WriteLine(binary is null
+    ? $"bench: external nats-server at {options.NatsUrl}"
+    : $"bench: nats-server {binaryVersion} ({binary}), a fresh one per run on 127.0.0.1");
+
+var scenarios = new List<IScenario>();
+foreach (var name in options.Scenarios)
+{
+    switch (name)
+    {
+        case ScenarioNames.Raw:
+            scenarios.Add(new RawScenario(context));
+            break;
+        case ScenarioNames.Pipeline:
+            scenarios.Add(new PipelineScenario(context, ScenarioNames.Pipeline, options.SyncInterval, options.Orders));
+            break;
+        case ScenarioNames.Http:
+            scenarios.Add(new HttpScenario(context));
+            break;
+        case ScenarioNames.Rates:
+            scenarios.Add(new RatesScenario(context));
+            break;
+        case ScenarioNames.PipelineSyncAlways when options.NatsUrl is not null:
+            Console.Error.WriteLine("bench: skipping pipeline-sync-always: it needs a server of its own (sync_interval: always), not --nats-url");
+            break;
+        case ScenarioNames.PipelineSyncAlways:
+            scenarios.Add(new PipelineScenario(context, ScenarioNames.PipelineSyncAlways, "always", options.SyncAlwaysOrders));
+            break;
+    }
+}
+
+var results = new List<RunResult>();
+var failures = new List<string>();
+var cancelled = false;
+foreach (var scenario in scenarios)
+{
+    // Discarded runs first, until the warm-up time is spent: the process JIT-compiles and tiers up the hot paths.
+    var warmupEnds = Stopwatch.GetTimestamp() + (long)(options.WarmupTime.TotalSeconds * Stopwatch.Frequency);
+    for (var warmup = 1; options.WarmupTime > TimeSpan.Zero && !cancelled && (warmup == 1 || Stopwatch.GetTimestamp() < warmupEnds); warmup++)
+    {
+        cancelled = await RunAsync(scenario, 1 - warmup, discarded: true);
+    }
+
+    for (var run = 1; run <= options.Runs && !cancelled; run++)
+    {
+        cancelled = await RunAsync(scenario, run, discarded: false);
+    }
+
+    if (cancelled)
+    {
+        break;
+    }
+}
+
+if (cancelled)
+{
+    failures.Add("cancelled (Ctrl-C / SIGTERM) before every scenario ran");
+}
+
+var report = new BenchReport(
+    startedAt,
+    Math.Round(wall.Elapsed.TotalSeconds, 1),
+    args,
+    machine,
+    new ServerInfo(context.ServerVersion ?? binaryVersion, binary, options.NatsUrl, "file", 1),
+    new BenchSettings(
+        options.Quick ? "quick" : "full",
+        options.Runs,
+        options.WarmupTime.TotalSeconds,
+        options.Scenarios,
+        options.Orders,
+        options.SyncAlwaysOrders,
+        options.HttpOrders,
+        options.RateOrders,
+        options.Rates,
+        options.Concurrency,
+        options.Window,
+        options.Warmup,
+        options.CompletionTimeout.TotalSeconds,
+        options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(options.SyncInterval) : BenchEnvironment.ExternalSyncLabel,
+        OrderFactory.CreatedPayloadBytes,
+        OrderFactory.HttpBodyBytes,
+        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck)),
+    ReportWriter.Summarize(results, options.Runs),
+    failures,
+    ReportWriter.Notes);
+
+var outputDirectory = options.OutputDirectory
+    ?? (repositoryRoot is null ? Path.Combine(Environment.CurrentDirectory, "bench-results") : Path.Combine(repositoryRoot, "bench", "results"));
+var (jsonPath, markdownPath) = await ReportWriter.WriteAsync(report, outputDirectory, CancellationToken.None);
+
+Console.WriteLine();
+Console.WriteLine(ReportWriter.Markdown(report, Path.GetFileName(jsonPath)));
+Console.WriteLine($"JSON:     {jsonPath}");
+Console.WriteLine($"Markdown: {markdownPath}");
+Console.WriteLine(FormattableString.Invariant($"Wall time: {wall.Elapsed.TotalSeconds:0.0} s"));
+
+if (cancelled)
+{
+    return 130;
+}
+
+if (failures.Count > 0)
+{
+    await Console.Error.WriteLineAsync($"bench: {failures.Count} failure(s); exit code 1");
+    return 1;
+}
+
+return 0;
+
+// One run of one scenario; returns true when the benchmark was cancelled meanwhile.
+async Task<bool> RunAsync(IScenario scenario, int run, bool discarded)
+{
+    Console.Error.WriteLine(discarded
+        ? $"bench: {scenario.Name} warm-up run {1 - run} (discarded) …"
+        : $"bench: {scenario.Name} run {run}/{options.Runs} …");
+    var what = discarded ? $"warm-up run {1 - run}" : $"run {run}";
+    try
+    {
+        var runResults = await scenario.RunAsync(run, token);
+        foreach (var result in runResults)
+        {
+            Console.Error.WriteLine("bench:   " + ReportWriter.Describe(result, discarded ? what : null));
+            if (result.Failure is not null)
+            {
+                failures.Add($"{result.Scenario} {what}: {result.Failure}");
+            }
+        }
+
+        if (!discarded)
+        {
+            results.AddRange(runResults);
+        }
+
+        return false;
+    }
+    catch (Exception) when (token.IsCancellationRequested)
+    {
+        return true;
+    }
+    catch (Exception ex)
+    {
+        failures.Add($"{scenario.Name} {what}: {ex.GetType().Name}: {ex.Message}");
+        if (!discarded)
+        {
+            results.Add(new RunResult(scenario.Name, run, scenario.SyncInterval, null, ex.Message));
+        }
+
+        Console.Error.WriteLine($"bench:   FAILED: {ex}");
+        return false;
+    }
+}
+
+static string? FindRepositoryRoot()
+{
+    foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OrderHost.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    return null;
+}

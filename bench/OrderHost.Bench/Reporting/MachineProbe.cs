@@ -1,0 +1,39 @@
+using System.Reflection;
+using System.Runtime;
+using System.Runtime.InteropServices;
+
+namespace OrderHost.Bench.Reporting;
+
+internal static class MachineProbe
+{
+    public static MachineInfo Describe() => new(
+        Environment.ProcessorCount,
+        CpuModel(),
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.OSArchitecture.ToString(),
+        RuntimeInformation.FrameworkDescription,
+        GCSettings.IsServerGC,
+        AppContext.GetData("System.GC.Concurrent") is not false,
+        GCSettings.LatencyMode.ToString(),
+        AppContext.GetData("System.Runtime.TieredPGO") is not false && Environment.GetEnvironmentVariable("DOTNET_TieredPGO") != "0",
+        "NATS.Net " + (typeof(NatsConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0].Trim()
+            ?? typeof(NatsConnection).Assembly.GetName().Version?.ToString() ?? "?"));
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?
+                .Split(':', 2)[1].Trim() ?? "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+}

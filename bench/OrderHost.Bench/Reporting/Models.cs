@@ -1,0 +1,204 @@
+using System.Text.Json.Serialization;
+using OrderHost.Bench.Measurement;
+
+namespace OrderHost.Bench.Reporting;
+
+/// <summary>What one run of one scenario measured (rates: one run of one rate).</summary>
+internal sealed record RunMetrics
+{
+    public int Orders { get; init; }
+
+    public int Completed { get; init; }
+
+    /// <summary>HTTP: orders answered 202.</summary>
+    public int? Accepted { get; init; }
+
+    /// <summary>HTTP: requests answered with anything but 202 (or not at all).</summary>
+    public int? NotAccepted { get; init; }
+
+    /// <summary>First send to the last order's completion.</summary>
+    public double DurationS { get; init; }
+
+    /// <summary>Completed orders per second, first send to last completion.</summary>
+    public double? OrdersPerS { get; init; }
+
+    /// <summary>HTTP: 202s per second, first send to last 202.</summary>
+    public double? AcceptedPerS { get; init; }
+
+    public int? TargetRate { get; init; }
+
+    /// <summary>Rates: the send rate actually achieved.</summary>
+    public double? SendRate { get; init; }
+
+    /// <summary>Rates: the largest delay of a send behind its schedule.</summary>
+    public double? MaxSendLagMs { get; init; }
+
+    /// <summary>Start (publish, or the 202 for HTTP) to the last hop observed.</summary>
+    public LatencySummary? EndToEnd { get; init; }
+
+    /// <summary>HTTP: the POST until its 202; rates: from the scheduled send time until the 202.</summary>
+    public LatencySummary? Post { get; init; }
+
+    [JsonPropertyName("cpu_s_per_1k_orders")]
+    public double CpuSPer1kOrders { get; init; }
+
+    [JsonPropertyName("server_cpu_s_per_1k_orders")]
+    public double? ServerCpuSPer1kOrders { get; init; }
+
+    /// <summary>Messages the server received from clients per order (publishes, acks, API and KV requests).</summary>
+    public double? ServerMsgsInPerOrder { get; init; }
+
+    /// <summary>Messages the server sent to clients per order (deliveries, replies).</summary>
+    public double? ServerMsgsOutPerOrder { get; init; }
+
+    public double PeakWorkingSetMb { get; init; }
+
+    public double AllocBytesPerOrder { get; init; }
+
+    /// <summary>Machine-wide busy cores during the measured phase (/proc/stat), of <see cref="MachineInfo.Cores"/>.</summary>
+    public double? MachineBusyCores { get; init; }
+
+    /// <summary>Busy cores not accounted to this process or the server: other processes (a shared machine) and unattributed kernel work.</summary>
+    public double? OtherCores { get; init; }
+
+    /// <summary>Most thread-pool threads seen during the measured phase (sampled every 50 ms).</summary>
+    public int ThreadPoolThreads { get; init; }
+
+    public int Gen0 { get; init; }
+
+    public int Gen1 { get; init; }
+
+    public int Gen2 { get; init; }
+
+    public int DuplicateCompletions { get; init; }
+
+    /// <summary>Per hop, from the stream's store timestamps (read back after the measured phase).</summary>
+    public HopLatencies? Hops { get; init; }
+
+    public static RunMetrics Median(IReadOnlyList<RunMetrics> runs) => new()
+    {
+        Orders = (int)Med(runs, r => r.Orders)!.Value,
+        Completed = (int)Med(runs, r => r.Completed)!.Value,
+        Accepted = (int?)Med(runs, r => r.Accepted),
+        NotAccepted = (int?)Med(runs, r => r.NotAccepted),
+        DurationS = Med(runs, r => r.DurationS)!.Value,
+        OrdersPerS = Med(runs, r => r.OrdersPerS),
+        AcceptedPerS = Med(runs, r => r.AcceptedPerS),
+        TargetRate = runs[0].TargetRate,
+        SendRate = Med(runs, r => r.SendRate),
+        MaxSendLagMs = Med(runs, r => r.MaxSendLagMs),
+        EndToEnd = MedLatency(runs.Select(r => r.EndToEnd)),
+        Post = MedLatency(runs.Select(r => r.Post)),
+        CpuSPer1kOrders = Med(runs, r => r.CpuSPer1kOrders)!.Value,
+        ServerCpuSPer1kOrders = Med(runs, r => r.ServerCpuSPer1kOrders),
+        ServerMsgsInPerOrder = Med(runs, r => r.ServerMsgsInPerOrder),
+        ServerMsgsOutPerOrder = Med(runs, r => r.ServerMsgsOutPerOrder),
+        PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
+        AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
+        ThreadPoolThreads = (int)Med(runs, r => r.ThreadPoolThreads)!.Value,
+        MachineBusyCores = Med(runs, r => r.MachineBusyCores),
+        OtherCores = Med(runs, r => r.OtherCores),
+        Gen0 = (int)Med(runs, r => r.Gen0)!.Value,
+        Gen1 = (int)Med(runs, r => r.Gen1)!.Value,
+        Gen2 = (int)Med(runs, r => r.Gen2)!.Value,
+        DuplicateCompletions = (int)Med(runs, r => r.DuplicateCompletions)!.Value,
+        Hops = runs.Any(r => r.Hops is not null)
+            ? new HopLatencies(MedLatency(runs.Select(r => r.Hops?.CreatedToPaid)), MedLatency(runs.Select(r => r.Hops?.PaidToNotified)))
+            : null,
+    };
+
+    private static LatencySummary? MedLatency(IEnumerable<LatencySummary?> summaries)
+    {
+        var present = summaries.OfType<LatencySummary>().ToList();
+        return present.Count == 0 ? null : new LatencySummary(
+            (long)Median(present.Select(s => (double)s.Count)),
+            Median(present.Select(s => s.P50Ms)),
+            Median(present.Select(s => s.P90Ms)),
+            Median(present.Select(s => s.P99Ms)),
+            Median(present.Select(s => s.P999Ms)),
+            Median(present.Select(s => s.MaxMs)),
+            Median(present.Select(s => s.MeanMs)));
+    }
+
+    private static double? Med(IReadOnlyList<RunMetrics> runs, Func<RunMetrics, double?> select)
+    {
+        var values = runs.Select(select).OfType<double>().ToList();
+        return values.Count == 0 ? null : Median(values);
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : Math.Round((sorted[mid - 1] + sorted[mid]) / 2, 3);
+    }
+}
+
+internal sealed record RunResult(string Scenario, int Run, string SyncInterval, RunMetrics? Metrics, string? Failure);
+
+/// <summary>One row of the report: a scenario (or one rate of the rates scenario) over all its runs.</summary>
+internal sealed record ScenarioReport(
+    string Name,
+    string Scenario,
+    string SyncInterval,
+    int Runs,
+    int FailedRuns,
+    RunMetrics? Median,
+    double? OrdersPerSMin,
+    double? OrdersPerSMax,
+    double? OrdersPerSToRaw,
+    double? AcceptedPerSToRaw,
+    IReadOnlyList<RunResult> RunResults);
+
+internal sealed record MachineInfo(
+    int Cores,
+    string Cpu,
+    string Os,
+    string Architecture,
+    string Dotnet,
+    bool ServerGc,
+    bool ConcurrentGc,
+    string GcLatencyMode,
+    bool TieredPgo,
+    string NatsClient);
+
+internal sealed record ServerInfo(string Version, string? Binary, string? ExternalUrl, string Storage, int Replicas);
+
+internal sealed record BenchSettings(
+    string Mode,
+    int Runs,
+    double WarmupS,
+    IReadOnlyList<string> Scenarios,
+    int Orders,
+    int SyncAlwaysOrders,
+    int HttpOrders,
+    int RateOrders,
+    IReadOnlyList<int> Rates,
+    int Concurrency,
+    int PublishWindow,
+    int Warmup,
+    double CompletionTimeoutS,
+    string SyncInterval,
+    int OrderCreatedPayloadBytes,
+    int HttpBodyBytes,
+    RawRelaySettings Raw);
+
+internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck);
+
+internal sealed record BenchReport(
+    DateTimeOffset StartedAt,
+    double WallS,
+    IReadOnlyList<string> Arguments,
+    MachineInfo Machine,
+    ServerInfo Nats,
+    BenchSettings Settings,
+    IReadOnlyList<ScenarioReport> Scenarios,
+    IReadOnlyList<string> Failures,
+    IReadOnlyList<string> Notes);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(BenchReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using OrderHost.Bench.Measurement;
+
+namespace OrderHost.Bench.Reporting;
+
+/// <summary>Groups runs into rows (medians, ratios to raw) and writes the JSON and the Markdown table.</summary>
+internal static class ReportWriter
+{
+    public static IReadOnlyList<ScenarioReport> Summarize(IReadOnlyList<RunResult> results, int runsPerScenario)
+    {
+        var rows = results
+            .GroupBy(r => r.Scenario)
+            .Select(g =>
+            {
+                var runs = g.OrderBy(r => r.Run).ToList();
+                var good = runs.Where(r => r.Failure is null && r.Metrics is not null).Select(r => r.Metrics!).ToList();
+                return new ScenarioReport(
+                    g.Key,
+                    g.Key.Split('@')[0],
+                    runs[0].SyncInterval,
+                    runsPerScenario,
+                    runs.Count(r => r.Failure is not null),
+                    good.Count > 0 ? RunMetrics.Median(good) : null,
+                    good.Select(r => r.OrdersPerS).Min(),
+                    good.Select(r => r.OrdersPerS).Max(),
+                    null,
+                    null,
+                    runs);
+            })
+            .ToList();
+
+        var raw = rows.FirstOrDefault(r => r.Name == ScenarioNames.Raw)?.Median?.OrdersPerS;
+        return [.. rows.Select(r => r with
+        {
+            OrdersPerSToRaw = Ratio(r.Median?.OrdersPerS, raw, r),
+            AcceptedPerSToRaw = Ratio(r.Median?.AcceptedPerS, raw, r),
+        })];
+    }
+
+    public static async Task<(string Json, string Markdown)> WriteAsync(BenchReport report, string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var stamp = report.StartedAt.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var suffix = report.Settings.Mode == "quick" ? "-quick" : string.Empty;
+        var json = Path.Combine(directory, $"bench-{stamp}{suffix}.json");
+        var markdown = Path.Combine(directory, $"bench-{stamp}{suffix}.md");
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(markdown, Markdown(report, Path.GetFileName(json)), cancellationToken).ConfigureAwait(false);
+        return (json, markdown);
+    }
+
+    public static string Markdown(BenchReport report, string jsonName)
+    {
+        var m = report.Machine;
+        var s = report.Settings;
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(inv, $"# OrderHost benchmark, {report.StartedAt:yyyy-MM-dd HH:mm} UTC ({s.Mode} mode, {report.WallS:0} s)");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)} (runtime defaults)");
+        sb.AppendLine(inv, $"- Server: nats-server {report.Nats.Version}, single node on 127.0.0.1, {report.Nats.Storage} storage, R{report.Nats.Replicas}; {(report.Nats.ExternalUrl is null ? "a fresh server and store per run" : "external server " + report.Nats.ExternalUrl + " (stores not fresh)")}; client {m.NatsClient}");
+        sb.AppendLine(inv, $"- Payload: OrderCreated {s.OrderCreatedPayloadBytes} B (the raw relay forwards the same bytes on every hop); HTTP body {s.HttpBodyBytes} B");
+        sb.AppendLine(inv, $"- Runs: {s.Runs} measured per scenario {(s.WarmupS > 0 ? $"after discarded warm-up runs (repeated until {s.WarmupS:0} s were spent, at least one)" : "with no discarded warm-up run")}, each column the median of the successful runs (orders/s: min–max in brackets); warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
+        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch 64, 16 handlers per consumer, double acks, KV reads/writes per hop)");
+        sb.AppendLine();
+        sb.AppendLine("| scenario | sync_interval | orders/run | orders/s | × raw | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order | runs ok |");
+        sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in report.Scenarios)
+        {
+            var x = row.Median;
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)}{Spread(row)} | {Ratio(row.OrdersPerSToRaw)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} | {row.Runs - row.FailedRuns}/{row.Runs} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Where the time goes: per hop, from the stream's store timestamps (created → paid: consumer pickup + handler + publish of the payment event; paid → notified: the same for the notification), and the messages nats-server exchanged with clients per order (/varz: publishes, acks, JetStream API and KV requests in; deliveries and replies out):");
+        sb.AppendLine();
+        sb.AppendLine("| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order | machine busy (cores) | of which other (cores) |");
+        sb.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in report.Scenarios.Where(r => r.Median is not null))
+        {
+            var x = row.Median!;
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.0")} | {D(x.ServerMsgsOutPerOrder, "0.0")} | {D(x.MachineBusyCores, "0.00")} | {D(x.OtherCores, "0.00")} |");
+        }
+
+        sb.AppendLine();
+        foreach (var note in report.Notes)
+        {
+            sb.AppendLine(inv, $"- {note}");
+        }
+
+        if (report.Failures.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("**Failures**");
+            sb.AppendLine();
+            foreach (var failure in report.Failures)
+            {
+                sb.AppendLine(inv, $"- {failure}");
+            }
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Every run's numbers (p90, max, mean, GC counts, send lag, …): `{jsonName}`. Command: `{string.Join(' ', ["bench/run.sh", .. report.Arguments])}`");
+        return sb.ToString();
+    }
+
+    public static IReadOnlyList<string> Notes => [
+        "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified; the others: orders.notified seen by the benchmark's ordered consumer). × raw: that figure over the raw relay's median in this same invocation.",
+        "raw and pipeline e2e: publish → completion while the publisher runs flat out (window of unacknowledged publishes, no cap on orders in flight): this is queueing at saturation, not service time. For latency at a given load read the rates rows.",
+        "http: accepted/s is 202s per second (× raw beside it); POST p50/p99 is the request until its 202; e2e is the 202 → orders.notified.",
+        "rates: open loop at the target rate (bursts of 1–2 orders per millisecond timer tick); orders/s is the completion rate (≈ the target when the host keeps up), accepted/s the 202 rate; e2e is the 202 → orders.notified (HdrHistogram); POST is measured from each order's scheduled send time, so a stalled send counts in full (no coordinated omission).",
+        "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw, the publisher, both relays and the sink. nats-server: the server process's CPU time.",
+        "peak WS: working set of the benchmark process (host + load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (host + load generator).",
+        "machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed.",
+        "sync_interval: how often nats-server fsyncs JetStream writes; 'always' fsyncs before every acknowledgement (pipeline-sync-always).",
+    ];
+
+    private static double? Ratio(double? value, double? raw, ScenarioReport row)
+        => row.Name == ScenarioNames.Raw || row.Scenario == ScenarioNames.Rates || value is null || raw is null or 0 ? null : Math.Round(value.Value / raw.Value, 3);
+
+    private static string AcceptedCell(ScenarioReport row)
+        => row.Median?.AcceptedPerS is { } a
+            ? row.AcceptedPerSToRaw is { } r ? string.Create(CultureInfo.InvariantCulture, $"{a:#,0} ({r:0.00}×)") : N(a)
+            : "—";
+
+    private static string RowLabel(ScenarioReport row)
+        => row.Scenario == ScenarioNames.Rates ? $"rates @ {row.Name.Split('@')[1]}/s" : row.Name;
+
+    private static string Spread(ScenarioReport row)
+        => row.Runs > 1 && row.OrdersPerSMin is { } min && row.OrdersPerSMax is { } max
+            ? string.Create(CultureInfo.InvariantCulture, $" ({min:#,0}–{max:#,0})")
+            : string.Empty;
+
+    private static string OnOff(bool value) => value ? "on" : "off";
+
+    private static string N(double? value) => value is { } v ? v.ToString("#,0", CultureInfo.InvariantCulture) : "—";
+
+    private static string Ratio(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
+
+    private static string Ms(double? value) => value is { } v ? v.ToString(v >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture) : "—";
+
+    private static string D(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>One line per run for the console; <paramref name="warmup"/> names a discarded run.</summary>
+    internal static string Describe(RunResult result, string? warmup = null)
+    {
+        var m = result.Metrics;
+        var what = warmup is null ? $"{result.Scenario} run {result.Run}" : $"{result.Scenario} {warmup} (discarded)";
+        if (m is null)
+        {
+            return $"{what}: FAILED: {result.Failure}";
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.Append(inv, $"{what}: {m.Completed}/{m.Orders} orders in {m.DurationS:0.00} s = {m.OrdersPerS:#,0}/s");
+        if (m.AcceptedPerS is { } acc)
+        {
+            text.Append(inv, $", accepted {acc:#,0}/s");
+        }
+
+        if (m.EndToEnd is LatencySummary e)
+        {
+            text.Append(inv, $", e2e p50 {e.P50Ms:0.00} ms p99 {e.P99Ms:0.00} ms");
+        }
+
+        if (m.Post is LatencySummary p)
+        {
+            text.Append(inv, $", POST p50 {p.P50Ms:0.00} ms p99 {p.P99Ms:0.00} ms");
+        }
+
+        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k, machine busy {m.MachineBusyCores:0.00} cores (other {m.OtherCores:0.00})");
+        if (result.Failure is not null)
+        {
+            text.Append(inv, $" — FAILED: {result.Failure}");
+        }
+
+        return text.ToString();
+    }
+}

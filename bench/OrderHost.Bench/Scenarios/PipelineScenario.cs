@@ -1,0 +1,74 @@
+using OrderHost.Bench.Infrastructure;
+using OrderHost.Bench.Measurement;
+using OrderHost.Bench.Reporting;
+
+namespace OrderHost.Bench.Scenarios;
+
+/// <summary>
+/// The real modules in one in-process host; real OrderCreated events (v7 order ids, the proper
+/// Nats-Msg-Id) published straight onto <c>orders.created</c> by a pipelined publisher.
+/// An order is complete when its <c>orders.notified</c> is observed.
+/// </summary>
+internal sealed class PipelineScenario(BenchContext context, string name, string? syncInterval, int orders) : IScenario
+{
+    public string Name => name;
+
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
+
+    public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var label = Measure.Label(Name, run, options.Runs);
+        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: true, maxHttpConnections: 4, cancellationToken).ConfigureAwait(false);
+        await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
+        Task[] watched = [observer.Loop];
+
+        if (options.Warmup > 0)
+        {
+            var warm = new CompletionTracker(options.Warmup);
+            observer.Tracker = warm;
+            await PublishAsync(env.JetStream, options.Warmup, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+            if (!await warm.WaitForAsync(options.Warmup, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false))
+            {
+                throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
+            }
+        }
+
+        var tracker = new CompletionTracker(orders);
+        observer.Tracker = tracker;
+        var counters = new PublishCounters();
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
+        Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
+        var first = Stopwatch.GetTimestamp();
+        string? incomplete;
+        await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
+        {
+            await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
+            incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
+                ? null
+                : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
+        }
+
+        var usage = await meter.StopAsync().ConfigureAwait(false);
+        var metrics = await Measure.WithHopsAsync(
+            Measure.Metrics(orders, tracker, first, usage), env.JetStream, InProcessHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
+    }
+
+    private Task PublishAsync(INatsJSContext js, int count, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
+    {
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7();
+        }
+
+        return PipelinedPublisher.RunAsync(js, count, context.Options.Window, i =>
+        {
+            var message = OrderFactory.CreatedMessage(ids[i], i);
+            tracker.Start(ids[i], Stopwatch.GetTimestamp());
+            return message;
+        }, counters, cancellationToken);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using OrderHost.Bench.Infrastructure;
+using OrderHost.Bench.Measurement;
+using OrderHost.Bench.Reporting;
+
+namespace OrderHost.Bench.Scenarios;
+
+/// <summary>
+/// Latency at fixed rates, open loop: each POST /orders goes out on its schedule whether or not
+/// earlier ones were answered. Latency from the 202 to the observed orders.notified (HdrHistogram),
+/// and the POST latency measured from the scheduled send time (free of coordinated omission).
+/// Each rate gets a fresh server and host.
+/// </summary>
+internal sealed class RatesScenario(BenchContext context) : IScenario
+{
+    // Open loop, but not unbounded: past this many POSTs in flight sends wait (and show as send lag).
+    private const int MaxInFlight = 4096;
+
+    public string Name => ScenarioNames.Rates;
+
+    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+
+    public static string RowName(int rate) => $"rates@{rate.ToString(CultureInfo.InvariantCulture)}";
+
+    public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
+    {
+        var results = new List<RunResult>();
+        foreach (var rate in context.Options.Rates)
+        {
+            results.Add(await RunRateAsync(run, rate, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    private async Task<RunResult> RunRateAsync(int run, int rate, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var name = RowName(rate);
+        var label = Measure.Label(name, run, options.Runs);
+        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: true, MaxInFlight, cancellationToken).ConfigureAwait(false);
+        await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
+        Task[] watched = [observer.Loop];
+        var http = env.Http!;
+
+        await HttpScenario.WarmUpAsync(http, observer, options, watched, cancellationToken).ConfigureAwait(false);
+
+        var orders = options.RateOrders;
+        var tracker = new CompletionTracker(orders);
+        observer.Tracker = tracker;
+        var failures = new PostFailures();
+        var fromSchedule = new long[orders];
+        var bodies = Enumerable.Range(0, orders).Select(OrderFactory.HttpBody).ToArray();
+        using var inFlight = new SemaphoreSlim(MaxInFlight, MaxInFlight);
+        var sends = new List<Task>(orders);
+        long maxLag = 0;
+        long lastSend = 0;
+        long lastAccepted = 0;
+        var sent = 0;
+
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
+        Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
+        var first = Stopwatch.GetTimestamp();
+        double ticksPerOrder = (double)Stopwatch.Frequency / rate;
+        string? incomplete;
+        await using (new ProgressReporter(label, () => $"sent {Volatile.Read(ref sent),6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
+        {
+            while (sent < orders)
+            {
+                var now = Stopwatch.GetTimestamp();
+                while (sent < orders && first + (long)(sent * ticksPerOrder) <= now)
+                {
+                    var i = sent;
+                    Volatile.Write(ref sent, i + 1);
+                    sends.Add(SendAsync(i, first + (long)(i * ticksPerOrder)));
+                }
+
+                if (sent < orders)
+                {
+                    // Timers tick in whole milliseconds: at 2,000/s orders leave in bursts of one or two per tick.
+                    var waitMs = Measure.Seconds(first + (long)(sent * ticksPerOrder) - Stopwatch.GetTimestamp()) * 1000;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, waitMs)), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await Task.WhenAll(sends).ConfigureAwait(false);
+            incomplete = await tracker.WaitForAsync(tracker.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
+                ? null
+                : Measure.IncompleteFailure(tracker.Started, tracker, options.CompletionTimeout);
+        }
+
+        var usage = await meter.StopAsync().ConfigureAwait(false);
+        var accepted = tracker.Started;
+        var metrics = Measure.Metrics(orders, tracker, first, usage) with
+        {
+            Accepted = accepted,
+            NotAccepted = failures.Count,
+            AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
+            TargetRate = rate,
+            SendRate = lastSend > first && orders > 1 ? Math.Round((orders - 1) / Measure.Seconds(lastSend - first), 1) : null,
+            MaxSendLagMs = Math.Round(Measure.Seconds(maxLag) * 1000, 3),
+            Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
+        };
+        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, InProcessHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        var failure = failures.Describe() ?? incomplete;
+        return new RunResult(name, run, env.SyncInterval, metrics, failure);
+
+        async Task SendAsync(int i, long scheduled)
+        {
+            await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var start = Stopwatch.GetTimestamp();
+                HttpScenario.InterlockedMax(ref maxLag, start - scheduled);
+                HttpScenario.InterlockedMax(ref lastSend, start);
+                var outcome = await OrderPoster.PostAsync(http, bodies[i], cancellationToken).ConfigureAwait(false);
+                var done = Stopwatch.GetTimestamp();
+                if (outcome.OrderId is { } id)
+                {
+                    tracker.Start(id, done);
+                    fromSchedule[i] = done - scheduled;
+                    HttpScenario.InterlockedMax(ref lastAccepted, done);
+                }
+                else
+                {
+                    failures.Add(outcome);
+                }
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Threading.Channels;
+using OrderHost.Bench.Infrastructure;
+using OrderHost.Bench.Measurement;
+using OrderHost.Bench.Reporting;
+using OrderHost.Messaging;
+
+namespace OrderHost.Bench.Scenarios;
+
+/// <summary>
+/// The raw ceiling: the order flow's shape with no business logic, on a stream of its own.
+/// <c>bench.created</c> → durable pull consumer republishes to <c>bench.paid</c> → durable
+/// consumer republishes to <c>bench.notified</c> → durable consumer acks. Every publish carries a
+/// Nats-Msg-Id and is pipelined; a relay acks its message once the republish is acknowledged.
+/// The relays and the sink share one connection (as the host's modules do); the publisher has its own.
+/// </summary>
+internal sealed class RawScenario(BenchContext context) : IScenario
+{
+    public const string StreamName = "BENCH";
+
+    // The host's consumer defaults, so the ratio measures the business logic, not consumer settings.
+    public const int PullBatch = 64;
+    public const int MaxAckPending = 1000;
+
+    private const string CreatedSubject = "bench.created";
+    private const string PaidSubject = "bench.paid";
+    private const string NotifiedSubject = "bench.notified";
+
+    public string Name => ScenarioNames.Raw;
+
+    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+
+    public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var label = Measure.Label(Name, run, options.Runs);
+        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
+        await CreateTopologyAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
+
+        await using var relayConnection = BenchEnvironment.NewConnection(env.Url, "orderhost-bench-relay");
+        var relayJs = new NatsJSContext(relayConnection);
+        var sink = new SinkTarget();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task[] loops =
+        [
+            RelayAsync(relayJs, "bench-payments", PaidSubject, "paid", options.Window, options.RawDoubleAck, stop.Token),
+            RelayAsync(relayJs, "bench-notifications", NotifiedSubject, "notified", options.Window, options.RawDoubleAck, stop.Token),
+            SinkAsync(relayJs, sink, options.RawDoubleAck, stop.Token),
+        ];
+
+        try
+        {
+            if (options.Warmup > 0)
+            {
+                var warm = new CompletionTracker(options.Warmup);
+                sink.Tracker = warm;
+                await PublishAsync(env.JetStream, options.Warmup, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+                if (!await warm.WaitForAsync(options.Warmup, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
+                }
+            }
+
+            var orders = options.Orders;
+            var tracker = new CompletionTracker(orders);
+            sink.Tracker = tracker;
+            var counters = new PublishCounters();
+            var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
+            Measure.SettleMemory();
+            await using (var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false))
+            {
+                var first = Stopwatch.GetTimestamp();
+                string? incomplete;
+                await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
+                {
+                    await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
+                    incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false)
+                        ? null
+                        : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
+                }
+
+                var usage = await meter.StopAsync().ConfigureAwait(false);
+                var metrics = await Measure.WithHopsAsync(
+                    Measure.Metrics(orders, tracker, first, usage), env.JetStream, StreamName, fromSequence, (CreatedSubject, PaidSubject, NotifiedSubject), cancellationToken).ConfigureAwait(false);
+                return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(loops).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        async Task PublishAsync(INatsJSContext js, int count, CompletionTracker tracker, PublishCounters counters, CancellationToken ct)
+        {
+            var ids = new Guid[count];
+            for (var i = 0; i < count; i++)
+            {
+                ids[i] = Guid.CreateVersion7();
+            }
+
+            await PipelinedPublisher.RunAsync(js, count, options.Window, i =>
+            {
+                var id = ids[i];
+                var message = new OutgoingMessage(
+                    CreatedSubject,
+                    OrderFactory.Encode(OrderFactory.Created(id, i)),
+                    MessageIds.For(id, "created"),
+                    new NatsHeaders { [MessageHeaders.CorrelationId] = id.ToString("D") });
+                tracker.Start(id, Stopwatch.GetTimestamp());
+                return message;
+            }, counters, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CreateTopologyAsync(NatsJSContext js, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await js.DeleteStreamAsync(StreamName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            // Fresh server: nothing to delete.
+        }
+
+        await js.CreateStreamAsync(new StreamConfig(StreamName, ["bench.>"])
+        {
+            Storage = StreamConfigStorage.File,
+            Retention = StreamConfigRetention.Limits,
+            Discard = StreamConfigDiscard.Old,
+            DuplicateWindow = TimeSpan.FromMinutes(2),
+            MaxBytes = 2L * 1024 * 1024 * 1024,
+            NumReplicas = 1,
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (durable, filter) in new[] { ("bench-payments", CreatedSubject), ("bench-notifications", PaidSubject), ("bench-sink", NotifiedSubject) })
+        {
+            await js.CreateOrUpdateConsumerAsync(StreamName, new ConsumerConfig(durable)
+            {
+                FilterSubject = filter,
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+                AckWait = TimeSpan.FromSeconds(30),
+                MaxDeliver = 5,
+                MaxAckPending = MaxAckPending,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Consumes, republishes each message to the next subject (pipelined), acks each once its republish is acknowledged.</summary>
+    private static async Task RelayAsync(NatsJSContext js, string durable, string nextSubject, string step, int window, bool doubleAck, CancellationToken cancellationToken)
+    {
+        var consumer = await js.GetConsumerAsync(StreamName, durable, cancellationToken).ConfigureAwait(false);
+        var pending = Channel.CreateBounded<(NatsJSPublishConcurrentFuture Future, INatsJSMsg<byte[]> Msg)>(
+            new BoundedChannelOptions(window) { SingleReader = true, SingleWriter = true });
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var acker = AckInOrderAsync(pending.Reader, doubleAck, cts);
+        try
+        {
+            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = PullBatch }, cts.Token).ConfigureAwait(false))
+            {
+                var correlation = CorrelationOf(msg);
+                var future = await js.PublishConcurrentAsync(
+                    nextSubject,
+                    msg.Data,
+                    NatsRawSerializer<byte[]>.Default,
+                    new NatsJSPubOpts { MsgId = correlation + ":" + step },
+                    new NatsHeaders { [MessageHeaders.CorrelationId] = correlation },
+                    cts.Token).ConfigureAwait(false);
+                await pending.Writer.WriteAsync((future, msg), cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || acker.IsFaulted)
+        {
+            // Stopped, or the acker failed (reported below).
+        }
+        finally
+        {
+            pending.Writer.TryComplete();
+        }
+
+        try
+        {
+            await acker.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+    }
+
+    private static async Task AckInOrderAsync(
+        ChannelReader<(NatsJSPublishConcurrentFuture Future, INatsJSMsg<byte[]> Msg)> reader, bool doubleAck, CancellationTokenSource cts)
+    {
+        try
+        {
+            await foreach (var (pending, msg) in reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            {
+                await using var future = pending;
+                var ack = await future.GetResponseAsync(cts.Token).ConfigureAwait(false);
+                if (ack.Error is { } error)
+                {
+                    throw new InvalidOperationException($"JetStream rejected a relay publish: {error.Code}/{error.ErrCode} {error.Description}");
+                }
+
+                await msg.AckAsync(new AckOpts { DoubleAck = doubleAck }, cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            while (reader.TryRead(out var leftover))
+            {
+                await leftover.Future.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The last hop: ack, then mark the order complete.</summary>
+    private static async Task SinkAsync(NatsJSContext js, SinkTarget sink, bool doubleAck, CancellationToken cancellationToken)
+    {
+        var consumer = await js.GetConsumerAsync(StreamName, "bench-sink", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = PullBatch }, cancellationToken).ConfigureAwait(false))
+            {
+                await msg.AckAsync(new AckOpts { DoubleAck = doubleAck }, cancellationToken).ConfigureAwait(false);
+                sink.Tracker?.End(Guid.Parse(CorrelationOf(msg)), Stopwatch.GetTimestamp());
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+    }
+
+    private static string CorrelationOf(INatsJSMsg<byte[]> msg)
+        => msg.Headers is { } headers && headers.TryGetLastValue(MessageHeaders.CorrelationId, out var value) && value is not null
+            ? value
+            : throw new InvalidOperationException($"A message on {msg.Subject} has no {MessageHeaders.CorrelationId} header.");
+
+    private sealed class SinkTarget
+    {
+        private CompletionTracker? _tracker;
+
+        public CompletionTracker? Tracker
+        {
+            get => Volatile.Read(ref _tracker);
+            set => Volatile.Write(ref _tracker, value);
+        }
+    }
+}
