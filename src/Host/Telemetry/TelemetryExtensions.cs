@@ -1,3 +1,4 @@
+using NATS.Client.Core;
 using NATS.Client.OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -28,10 +29,11 @@ internal static class TelemetryExtensions
             })
             .WithTracing(tracing =>
             {
+
                 // The NATS client writes traceparent into published headers only while someone listens to it.
                 tracing.AddSource(MessagingTelemetry.ActivitySourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path))
-                    .AddNatsClientInstrumentation();
+                    .AddNatsClientInstrumentation(o => o.Filter = IsEventTraffic);
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();
@@ -39,6 +41,11 @@ internal static class TelemetryExtensions
             });
         return builder;
     }
+
+    // Spans for events only (publish and receive of orders.* and dlq.*): the client would also trace
+    // every key-value read, ack and JetStream API call, which costs more than the handlers themselves.
+    private static bool IsEventTraffic(NatsInstrumentationContext context)
+        => !context.Subject.StartsWith('$') && !context.Subject.StartsWith("_INBOX", StringComparison.Ordinal);
 
     private static bool IsInfrastructurePath(PathString path)
         => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
