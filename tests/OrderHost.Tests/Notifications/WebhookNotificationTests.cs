@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Notifications;
+
+/// <summary>
+/// With <c>Notifications:Webhook:Url</c> set, customers are told by a POST that follows the Standard
+/// Webhooks conventions; a failing or slow receiver makes the message retry, with the same webhook id.
+/// </summary>
+[TestFixture]
+public sealed class WebhookNotificationTests : NatsServerFixture
+{
+    // Standard Webhooks secrets are "whsec_" + base64 of the key.
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+    private static readonly string Secret = "whsec_" + Convert.ToBase64String(Key);
+    private WebhookReceiver? _receiver;
+    private RunningOrderHost? _host;
+
+    private WebhookReceiver Receiver => _receiver!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
+        {
+            ["Notifications:Webhook:Url"] = Receiver.Url.ToString(),
+            ["Notifications:Webhook:Secret"] = Secret,
+            ["Notifications:Webhook:Timeout"] = "00:00:01",
+            ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+    }
+
+    [SetUp]
+    public void AnswerOk() => Receiver.Behaviour = (_, _) => (StatusCodes.Status204NoContent, TimeSpan.Zero);
+
+    [Test]
+    public async Task Paid_order_is_posted_once_with_signed_standard_webhook_headers()
+    {
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
+
+        var calls = CallsFor(orderId);
+        Assert.That(calls, Has.Count.EqualTo(1), "webhook calls for the order");
+        var call = calls[0];
+        using var body = JsonDocument.Parse(call.Body);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(call.Id, Is.EqualTo($"{orderId:D}.paid"), "webhook-id");
+            Assert.That(call.ContentType, Does.StartWith("application/json"));
+            Assert.That(long.Parse(call.Timestamp, CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Within(120), "webhook-timestamp (unix seconds)");
+            Assert.That(call.Signature, Is.EqualTo(ExpectedSignature(call)), "webhook-signature: v1, HMAC-SHA256 of id.timestamp.body");
+            Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("order.paid"));
+            Assert.That(body.RootElement.GetProperty("data").GetProperty("orderId").GetGuid(), Is.EqualTo(orderId));
+            Assert.That(body.RootElement.GetProperty("data").GetProperty("kind").GetString(), Is.EqualTo("paid"));
+        }
+    }
+
+    [Test]
+    public async Task Receiver_errors_are_retried_with_the_same_webhook_id_until_it_accepts()
+    {
+        Receiver.Behaviour = (_, attempt) => (attempt <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, TimeSpan.Zero);
+
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
+
+        var calls = CallsFor(orderId);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(calls, Has.Count.EqualTo(3), "two refused attempts, then the accepted one");
+            Assert.That(calls.Select(c => c.Id).Distinct(), Is.EqualTo(new[] { $"{orderId:D}.failed" }), "one webhook id for every attempt");
+            Assert.That(calls.All(c => c.Signature == ExpectedSignature(c)), Is.True, "every attempt is signed");
+        }
+    }
+
+    [Test]
+    public async Task A_receiver_slower_than_the_time_out_is_retried()
+    {
+        Receiver.Behaviour = (_, attempt) => (StatusCodes.Status200OK, attempt == 1 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
+
+        Assert.That(CallsFor(orderId), Has.Count.EqualTo(2), "the timed-out attempt, then the accepted one");
+    }
+
+    private List<ReceivedWebhook> CallsFor(Guid orderId)
+        => [.. Receiver.Calls.Where(c => c.Id.StartsWith(orderId.ToString("D"), StringComparison.Ordinal))];
+
+    private static string ExpectedSignature(ReceivedWebhook call)
+        => "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{call.Id}.{call.Timestamp}.{call.Body}")));
+}
