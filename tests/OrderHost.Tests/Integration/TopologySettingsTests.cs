@@ -1,0 +1,74 @@
+using NATS.Client.JetStream.Models;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Integration;
+
+/// <summary>What the kernel provisions on the server: the limits operators expect and the Idempotency-Key lifetime the contract promises.</summary>
+[TestFixture]
+public sealed class TopologySettingsTests : NatsServerFixture
+{
+    private static readonly string[] OrdersSubjects = ["orders.>"];
+    private static readonly string[] DeadLetterSubjects = ["dlq.orders.>"];
+    private static readonly string[] AdvisorySubjects =
+    [
+        "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.ORDERS.*",
+        "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.ORDERS.*",
+    ];
+
+    private RunningOrderHost? _host;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Orders_stream_has_the_configured_retention_limits_and_a_two_minute_duplicate_window()
+    {
+        var config = (await Broker.JetStream.GetStreamAsync("ORDERS")).Info.Config;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(config.Subjects, Is.EqualTo(OrdersSubjects));
+            Assert.That(config.Storage, Is.EqualTo(StreamConfigStorage.File));
+            Assert.That(config.Discard, Is.EqualTo(StreamConfigDiscard.Old));
+            Assert.That(config.MaxAge, Is.EqualTo(TimeSpan.FromDays(30)));
+            Assert.That(config.MaxMsgs, Is.EqualTo(10_000_000));
+            Assert.That(config.MaxBytes, Is.EqualTo(8L * 1024 * 1024 * 1024));
+            Assert.That(config.DuplicateWindow, Is.EqualTo(TimeSpan.FromMinutes(2)));
+        }
+    }
+
+    [Test]
+    public async Task Idempotency_keys_live_at_least_24_hours_and_other_records_forever()
+    {
+        var idempotency = (await Broker.JetStream.GetStreamAsync("KV_idempotency-keys")).Info.Config;
+        var payments = (await Broker.JetStream.GetStreamAsync("KV_payments")).Info.Config;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(idempotency.MaxAge, Is.GreaterThanOrEqualTo(TimeSpan.FromHours(24)));
+            Assert.That(payments.MaxAge, Is.EqualTo(TimeSpan.Zero), "payment records never expire");
+        }
+    }
+
+    [Test]
+    public async Task Dead_letters_and_advisories_have_their_own_streams()
+    {
+        var dlq = (await Broker.JetStream.GetStreamAsync("ORDERS_DLQ")).Info.Config;
+        var advisories = (await Broker.JetStream.GetStreamAsync("ORDERS_ADVISORIES")).Info.Config;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(dlq.Subjects, Is.EqualTo(DeadLetterSubjects));
+            Assert.That(advisories.Subjects, Is.EquivalentTo(AdvisorySubjects));
+        }
+    }
+}
