@@ -37,7 +37,15 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
-        => await store.ReplayAsync(seq, ct) ? TypedResults.Accepted((string?)null) : NotFound(seq);
+        => await store.ReplayAsync(seq, ct) switch
+        {
+            ReplayResult.Replayed => TypedResults.Accepted((string?)null),
+            ReplayResult.NotFound => NotFound(seq),
+            _ => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Original message unavailable",
+                detail: $"Dead letter {seq} does not name a message that is still in the stream on the same subject; nothing was replayed."),
+        };
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
         => await store.DeleteAsync(seq, ct) ? TypedResults.NoContent() : NotFound(seq);

@@ -43,24 +43,36 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
 
     /// <summary>
     /// Publishes the original message again on its original subject, then removes the entry, so
-    /// one entry is replayed once. Returns false when there is no such entry.
+    /// one entry is replayed once. What is published is read from the source stream by the
+    /// sequence the entry names, never taken from the entry itself: modules may write dead
+    /// letters, and a replay runs as the operator, so an entry must not be able to smuggle in an
+    /// event its writer may not publish.
     /// </summary>
-    public async Task<bool> ReplayAsync(ulong sequence, CancellationToken cancellationToken)
+    public async Task<ReplayResult> ReplayAsync(ulong sequence, CancellationToken cancellationToken)
     {
         var letter = await FindAsync(sequence, cancellationToken).ConfigureAwait(false);
         if (letter is null)
         {
-            return false;
+            return ReplayResult.NotFound;
         }
 
-        var original = letter.Subject.StartsWith(DeadLetterWriter.SubjectPrefix, StringComparison.Ordinal)
+        var source = options.Value.Stream.Name;
+        var subject = letter.Subject.StartsWith(DeadLetterWriter.SubjectPrefix, StringComparison.Ordinal)
             ? letter.Subject[DeadLetterWriter.SubjectPrefix.Length..]
             : letter.Subject;
-        var headers = new NatsHeaders();
-        foreach (var (key, value) in letter.Headers)
+        var original = letter.StreamSequence is { } originalSequence
+            && letter.Headers.GetValueOrDefault(MessageHeaders.DeadLetterStream) == source
+                ? await ReadAsync(await jetStream.GetStreamAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false), new StreamMsgGetRequest { Seq = originalSequence }, cancellationToken).ConfigureAwait(false)
+                : null;
+        if (original is null || original.Subject != subject)
         {
-            if (!key.StartsWith("OrderHost-Dlq-", StringComparison.OrdinalIgnoreCase)
-                && !key.StartsWith("Nats-", StringComparison.OrdinalIgnoreCase))
+            return ReplayResult.OriginalUnavailable;
+        }
+
+        var headers = new NatsHeaders();
+        foreach (var (key, value) in HeaderBlock.Parse(original.Hdrs))
+        {
+            if (!key.StartsWith("Nats-", StringComparison.OrdinalIgnoreCase))
             {
                 headers[key] = value;
             }
@@ -68,9 +80,9 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
 
         // A retried replay of the same entry within the duplicate window is dropped by the stream.
         var messageId = $"replay:{StreamName}:{sequence.ToString(CultureInfo.InvariantCulture)}";
-        await JetStreamPublisher.PublishRawAsync(jetStream, original, letter.Data.ToArray(), headers, messageId, cancellationToken).ConfigureAwait(false);
+        await JetStreamPublisher.PublishRawAsync(jetStream, subject, original.Data.ToArray(), headers, messageId, cancellationToken).ConfigureAwait(false);
         await DeleteAsync(sequence, cancellationToken).ConfigureAwait(false);
-        return true;
+        return ReplayResult.Replayed;
     }
 
     public async Task<bool> DeleteAsync(ulong sequence, CancellationToken cancellationToken)

@@ -1,0 +1,16 @@
+namespace OrderHost.Messaging.DeadLetters;
+
+public enum ReplayResult
+{
+    /// <summary>The original message was published again and the entry removed.</summary>
+    Replayed,
+
+    /// <summary>No dead letter at that sequence.</summary>
+    NotFound,
+
+    /// <summary>
+    /// The entry does not point at a message that is still in the stream with the same subject:
+    /// nothing is published, since a dead letter alone is not trusted (modules may write them).
+    /// </summary>
+    OriginalUnavailable,
+}
