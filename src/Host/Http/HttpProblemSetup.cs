@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace OrderHost.Host.Http;
 
 /// <summary>
@@ -25,17 +27,53 @@ internal static class HttpProblemSetup
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
-        app.Use(RejectBodyOverLimit);
+        app.Use(RejectUnreadableBodies);
     }
 
-    // A declared Content-Length over the limit is refused before any endpoint reads the body.
-    private static Task RejectBodyOverLimit(HttpContext context, Func<Task> next)
+    /// <summary>
+    /// Refuses, before any endpoint reads it, a body that is declared too large (413, and the
+    /// connection is closed since the body is not read) or that is not UTF-8 JSON (415).
+    /// </summary>
+    private static async Task RejectUnreadableBodies(HttpContext context, Func<Task> next)
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        var request = context.Request;
+        if (request.ContentLength > MaxRequestBodyBytes)
         {
-            throw new BadHttpRequestException($"The request body is larger than {MaxRequestBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            context.Response.Headers.Connection = "close";
+            await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxRequestBodyBytes} bytes.");
+            return;
         }
 
-        return next();
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (hasBody && !IsUtf8Json(request.ContentType))
+        {
+            await WriteProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json (UTF-8).");
+            return;
+        }
+
+        await next();
+    }
+
+    private static bool IsUtf8Json(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var charset = mediaType.CharSet?.Trim('"');
+        return charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task WriteProblemAsync(HttpContext context, int status, string detail)
+    {
+        context.Response.StatusCode = status;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Detail = detail },
+        });
     }
 }

@@ -1,4 +1,4 @@
-using System.Net.Security;
+using NATS.NKeys;
 using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Connections;
 
@@ -34,17 +34,37 @@ internal static class NatsConnectionFactory
         });
     }
 
-    private static NatsAuthOpts AuthFor(NatsCredentialOptions? credentials) => credentials is null || credentials.IsEmpty
-        ? NatsAuthOpts.Default
-        : NatsAuthOpts.Default with
+    private static NatsAuthOpts AuthFor(NatsCredentialOptions? credentials)
+    {
+        if (credentials is null || credentials.IsEmpty)
+        {
+            return NatsAuthOpts.Default;
+        }
+
+        // The server needs the public key with the signature: derive it from the seed, also for a
+        // seed-only file as `nk -gen user` writes it.
+        var seed = credentials.NKeySeed ?? (credentials.NKeyFile is { } file ? SeedIn(file) : null);
+        string? publicKey = null;
+        if (seed is not null)
+        {
+            using var pair = KeyPair.FromSeed(seed);
+            publicKey = pair.GetPublicKey();
+        }
+
+        return NatsAuthOpts.Default with
         {
             Username = credentials.User,
             Password = credentials.Password,
             Token = credentials.Token,
-            Seed = credentials.NKeySeed,
-            NKeyFile = credentials.NKeyFile,
+            Seed = seed,
+            NKey = publicKey,
             CredsFile = credentials.CredsFile,
         };
+    }
+
+    private static string SeedIn(string file)
+        => File.ReadLines(file).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("SU", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"No user nkey seed (a line starting with SU) in {file}.");
 
     private static NatsTlsOpts TlsFor(NatsTlsOptions tls) => !tls.Enabled
         ? NatsTlsOpts.Default

@@ -71,7 +71,7 @@ internal sealed partial class TopologyProvisioner(
         var connection = connections.Connection(MessagingIdentities.Operator);
         var jetStream = connections.JetStream(MessagingIdentities.Operator);
         var keyValue = connections.KeyValue(MessagingIdentities.Operator);
-        await connection.ConnectAsync().ConfigureAwait(false);
+        await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         EnsureServerVersion(connection.ServerInfo);
 
         var opts = options.Value;

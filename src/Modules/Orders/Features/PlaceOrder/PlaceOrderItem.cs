@@ -14,7 +14,7 @@ internal sealed class PlaceOrderItem
     {
         public Validator()
         {
-            RuleFor(i => i.Sku).NotEmpty().MaximumLength(64);
+            RuleFor(i => i.Sku).NotEmpty().MaximumLength(64).Must(PrintableText.IsPrintable).WithMessage(PrintableText.Message);
             RuleFor(i => i.Quantity).InclusiveBetween(1, 10_000);
             RuleFor(i => i.UnitPrice).GreaterThanOrEqualTo(0);
         }

@@ -36,7 +36,7 @@ internal sealed class PlaceOrderRequest
     {
         public Validator()
         {
-            RuleFor(r => r.CustomerId).NotEmpty().MaximumLength(64);
+            RuleFor(r => r.CustomerId).NotEmpty().MaximumLength(64).Must(PrintableText.IsPrintable).WithMessage(PrintableText.Message);
             RuleFor(r => r.Items).NotNull().Must(i => i is { Count: >= 1 and <= 100 }).WithMessage("'items' must hold 1 to 100 lines.");
             RuleForEach(r => r.Items).NotNull().SetValidator(new PlaceOrderItem.Validator());
             RuleFor(r => r.Total)
@@ -49,6 +49,7 @@ internal sealed class PlaceOrderRequest
                 .WithMessage("'currency' must be an ISO 4217 code in capitals, e.g. USD.");
             RuleFor(r => r.CustomerEmail)
                 .MaximumLength(254)
+                .Must(PrintableText.IsPrintable!).WithMessage(PrintableText.Message)
                 .EmailAddress().WithMessage("'customerEmail' must be an email address.")
                 .When(r => r.CustomerEmail is not null);
             RuleFor(r => r.ShippingAddress!).SetValidator(new PlaceOrderAddress.Validator()).When(r => r.ShippingAddress is not null);
