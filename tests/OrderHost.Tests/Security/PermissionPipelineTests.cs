@@ -1,4 +1,10 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -13,6 +19,7 @@ public sealed class PermissionPipelineTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly string[] CreatedConsumers = ["order-projection", "payment-processor"];
     private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
+    private readonly string _apiKey = $"pipeline-admin-{Guid.NewGuid():N}";
     private SecureNatsServer? _server;
     private SecureOrderHost? _host;
     private BrokerProbe? _operator;
@@ -25,7 +32,9 @@ public sealed class PermissionPipelineTests
     public async Task StartServerAndHostAsync()
     {
         _server = await _permissions.StartServerAsync();
-        _host = await SecureOrderHost.StartAsync(Server.Url, _permissions.HostSettings());
+        var settings = _permissions.HostSettings();
+        settings["Admin:ApiKey"] = _apiKey;
+        _host = await SecureOrderHost.StartAsync(Server.Url, settings);
         _operator = _permissions.OperatorProbe(Server);
     }
 
@@ -88,6 +97,62 @@ public sealed class PermissionPipelineTests
             letters.Select(l => l.Header("OrderHost-Dlq-Consumer")).Order(StringComparer.Ordinal),
             Is.EqualTo(CreatedConsumers));
         AssertServerRefusedNothing();
+    }
+
+    /// <summary>
+    /// orderhost-notifications may write dead letters (dlq.orders.&gt;) but may not publish orders.paid. An
+    /// entry it forges on dlq.orders.paid must not become an orders.paid when an operator replays dead letters:
+    /// the replay publishes as the operator, so it must not trust what a module wrote into the dead-letter stream.
+    /// </summary>
+    [Test]
+    public async Task Dead_letter_forged_by_the_notifications_user_does_not_become_an_orders_paid_on_replay()
+    {
+        var forged = Guid.CreateVersion7();
+        var paid = new JsonObject
+        {
+            ["version"] = 1,
+            ["orderId"] = forged.ToString("D"),
+            ["paymentId"] = "pay_forged",
+            ["amount"] = 1m,
+            ["currency"] = "USD",
+            ["acceptedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        await using (var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications))
+        {
+            var ack = await notifications.JetStream.PublishAsync(
+                "dlq.orders.paid",
+                Encoding.UTF8.GetBytes(paid.ToJsonString()),
+                NatsRawSerializer<byte[]>.Default,
+                headers: new NatsHeaders { ["OrderHost-Dlq-Reason"] = "handler failed", ["OrderHost-Dlq-Consumer"] = "notifier-paid" });
+            Assert.That(ack.Error, Is.Null, "orderhost-notifications writing a dead letter (allowed by permissions.conf)");
+        }
+
+        var sequence = await FindDeadLetterAsync(forged);
+        var replay = await AdminAsync(HttpMethod.Post, $"/admin/dead-letters/{sequence}/replay");
+        TestContext.Out.WriteLine($"replay of the forged dead letter #{sequence}: {replay}");
+
+        Assert.That(await _operator!.CountForOrderAsync("orders.paid", forged), Is.Zero, "orders.paid of an order no payment was ever made for");
+    }
+
+    private async Task<ulong> FindDeadLetterAsync(Guid orderId)
+    {
+        var page = await Eventually.Until(
+            () => AdminAsync(HttpMethod.Get, "/admin/dead-letters?limit=100"),
+            p => p.Status == HttpStatusCode.OK && p.Body.Contains(orderId.ToString("D"), StringComparison.Ordinal),
+            $"the dead letter of {orderId} on /admin/dead-letters");
+        return page.Json().GetProperty("items").EnumerateArray()
+            .First(i => i.GetProperty("data").GetString()?.Contains(orderId.ToString("D"), StringComparison.Ordinal) == true)
+            .GetProperty("sequence").GetUInt64();
+    }
+
+    private async Task<ApiResponse> AdminAsync(HttpMethod method, string path)
+    {
+        using var http = new HttpClient { BaseAddress = Api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Api-Key", _apiKey);
+        using var response = await http.SendAsync(request);
+        return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), null, TimeSpan.Zero);
     }
 
     private async Task AssertEachIdentityConnectedAsItsUserAsync()
