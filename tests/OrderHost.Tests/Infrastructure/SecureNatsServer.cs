@@ -124,6 +124,30 @@ public sealed class SecureNatsServer : IAsyncDisposable
         return await http.GetStringAsync(pathAndQuery);
     }
 
+    /// <summary>SIGTERM and wait; <see cref="StartAsync"/> may then start it again (same ports and store) with another configuration.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        PosixSignal.Terminate(process.Id);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        _process = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false } process)

@@ -73,6 +73,40 @@ public sealed class NatsAuthenticationTests
             TimeSpan.FromSeconds(3));
     }
 
+    /// <summary>
+    /// Credentials rotated in the wrong order: the host already has the new password while the server still
+    /// knows the old one. Once the server learns the new password, the host must connect by itself (it keeps
+    /// retrying a refused server as it keeps retrying an unreachable one), without a restart.
+    /// </summary>
+    [Test]
+    public async Task Host_connects_once_the_server_accepts_its_rotated_password()
+    {
+        await using var server = SecureNatsServer.Create();
+        await server.StartAsync("authorization { users: [ { user: \"orderhost\", password: \"old-password\" } ] }");
+        await using var host = await SecureOrderHost.StartAsync(
+            server.Url,
+            new Dictionary<string, string?>
+            {
+                ["Nats:Credentials:Default:User"] = "orderhost",
+                ["Nats:Credentials:Default:Password"] = "new-password",
+                ["Host:ShutdownTimeout"] = "00:00:05",
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+            },
+            waitUntilReady: false);
+        await Consistently.Holds(
+            () => host.Api.GetAsync("/health/ready"),
+            r => r.Status == System.Net.HttpStatusCode.ServiceUnavailable,
+            "/health/ready to answer 503 while the server refuses the password",
+            TimeSpan.FromSeconds(2));
+
+        await server.StopAsync();
+        await server.StartAsync("authorization { users: [ { user: \"orderhost\", password: \"new-password\" } ] }");
+
+        await host.WaitUntilReadyAsync(ReadyPatience);
+        var orderId = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+    }
+
     private static async Task<SecureNatsServer> StartNKeyServerAsync(NKeyUser user)
     {
         var server = SecureNatsServer.Create();
