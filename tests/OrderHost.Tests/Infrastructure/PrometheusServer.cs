@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace OrderHost.Tests.Infrastructure;
+
+/// <summary>
+/// A real Prometheus (the Debian package's binary) on a free 127.0.0.1 port with a temporary store and a
+/// generated configuration that scrapes one target every second; queried through its HTTP API.
+/// Installs the package with apt-get when the binary is missing; fails saying so when it cannot.
+/// </summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    public const string Job = "orderhost";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    private const int MaxLogLines = 400;
+
+    private readonly Queue<string> _log = new();
+    private readonly HttpClient _http;
+    private Process? _process;
+
+    private PrometheusServer(string rootDirectory, int port)
+    {
+        RootDirectory = rootDirectory;
+        Port = port;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string RootDirectory { get; }
+
+    public int Port { get; }
+
+    /// <summary>Starts Prometheus scraping <paramref name="target"/> (its /metrics) every second and waits until it is ready.</summary>
+    public static async Task<PrometheusServer> StartAsync(Uri target)
+    {
+        var binary = await EnsureBinaryAsync();
+        var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", "prometheus-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "data"));
+        var server = new PrometheusServer(root, FreePort.OnLoopback());
+        var config = Path.Combine(root, "prometheus.yml");
+        await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: {Job}
+                metrics_path: /metrics
+                static_configs:
+                  - targets: ["{target.Host}:{target.Port}"]
+            """));
+        try
+        {
+            server.Start(binary, config);
+            await server.WaitUntilReadyAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An instant query; returns each series' labels and value.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promql)
+    {
+        var body = await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(promql)}");
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        if (root.GetProperty("status").GetString() != "success")
+        {
+            throw new InvalidOperationException($"Prometheus query '{promql}' failed: {body}");
+        }
+
+        return [.. root.GetProperty("data").GetProperty("result").EnumerateArray().Select(series => (
+            (IReadOnlyDictionary<string, string>)series.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty),
+            double.Parse(series.GetProperty("value")[1].GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>The sum of an instant query's values, or null when it returned no series.</summary>
+    public async Task<double?> QuerySumAsync(string promql)
+    {
+        var result = await QueryAsync(promql);
+        return result.Count == 0 ? null : result.Sum(r => r.Value);
+    }
+
+    /// <summary>What Prometheus says about its scrape target (health, last error).</summary>
+    public async Task<string> TargetsAsync() => await _http.GetStringAsync("/api/v1/targets");
+
+    public string RecentLog()
+    {
+        lock (_log)
+        {
+            return string.Join('\n', _log);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            PosixSignal.Terminate(process.Id);
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+        }
+
+        _process?.Dispose();
+        _http.Dispose();
+        if (Directory.Exists(RootDirectory))
+        {
+            Directory.Delete(RootDirectory, recursive: true);
+        }
+    }
+
+    private void Start(string binary, string config)
+    {
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo(binary,
+            [
+                $"--config.file={config}",
+                $"--storage.tsdb.path={Path.Combine(RootDirectory, "data")}",
+                $"--web.listen-address=127.0.0.1:{Port}",
+                "--storage.tsdb.retention.time=1h",
+            ])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = RootDirectory,
+            },
+        };
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (_process is { HasExited: true } exited)
+            {
+                throw new InvalidOperationException($"prometheus exited with code {exited.ExitCode} while starting.\n{RecentLog()}");
+            }
+
+            try
+            {
+                using var response = await _http.GetAsync("/-/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            catch (TaskCanceledException ex)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"prometheus was not ready within {StartTimeout}: {last}\n{RecentLog()}");
+    }
+
+    private static async Task<string> EnsureBinaryAsync()
+    {
+        var found = Find();
+        if (found is not null)
+        {
+            return found;
+        }
+
+        string detail;
+        try
+        {
+            using var install = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "prometheus"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var output = install.StandardOutput.ReadToEndAsync();
+            var errors = install.StandardError.ReadToEndAsync();
+            await install.WaitForExitAsync();
+            detail = $"apt-get install -y prometheus exited with {install.ExitCode}: {(await errors).Trim()}";
+            _ = await output;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            detail = $"apt-get could not be run: {ex.Message}";
+        }
+
+        return Find() ?? throw new InvalidOperationException(
+            $"The Prometheus tests need the prometheus binary (/usr/bin/prometheus, Debian package 'prometheus'), and installing it failed ({detail}). Install it with: apt-get install -y prometheus");
+    }
+
+    private static string? Find()
+        => ((IEnumerable<string>)["/usr/bin/prometheus"])
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(dir => Path.Combine(dir, "prometheus")))
+            .FirstOrDefault(File.Exists);
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            while (_log.Count > MaxLogLines)
+            {
+                _log.Dequeue();
+            }
+        }
+    }
+}

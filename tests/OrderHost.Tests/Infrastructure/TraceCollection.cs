@@ -1,0 +1,85 @@
+using System.Collections;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace OrderHost.Tests.Infrastructure;
+
+/// <summary>
+/// Finished spans of a host, collected by OpenTelemetry's in-memory exporter (thread-safe: spans end on
+/// many threads). Hooked in with <see cref="AddTo"/> in the configure callback of <c>OrderHostApplication.Build</c>.
+/// </summary>
+public sealed class TraceCollection : ICollection<Activity>
+{
+    private readonly List<Activity> _spans = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_spans)
+            {
+                return _spans.Count;
+            }
+        }
+    }
+
+    public bool IsReadOnly => false;
+
+    /// <summary>Adds the in-memory exporter to the host's tracer provider (sources and instrumentation stay the host's own).</summary>
+    public Action<WebApplicationBuilder> AddTo() => builder =>
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(this));
+
+    public IReadOnlyList<Activity> Snapshot()
+    {
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
+    }
+
+    public void Add(Activity item)
+    {
+        lock (_spans)
+        {
+            _spans.Add(item);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_spans)
+        {
+            _spans.Clear();
+        }
+    }
+
+    public bool Contains(Activity item)
+    {
+        lock (_spans)
+        {
+            return _spans.Contains(item);
+        }
+    }
+
+    public void CopyTo(Activity[] array, int arrayIndex)
+    {
+        lock (_spans)
+        {
+            _spans.CopyTo(array, arrayIndex);
+        }
+    }
+
+    public bool Remove(Activity item)
+    {
+        lock (_spans)
+        {
+            return _spans.Remove(item);
+        }
+    }
+
+    public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,88 @@
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Observability;
+
+/// <summary>
+/// A real Prometheus scrapes the running host's /metrics every second: the target is up and the
+/// contract's counters arrive with the values the host produced.
+/// </summary>
+[TestFixture]
+public sealed class PrometheusEndToEndTests : NatsServerFixture
+{
+    private const int Orders = 7;
+    private const int OverLimit = 2;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private RunningOrderHost? _host;
+    private PrometheusServer? _prometheus;
+
+    [OneTimeSetUp]
+    public async Task StartHostAndPrometheusAsync()
+    {
+        _host = await RunningOrderHost.StartAsync(Server);
+        try
+        {
+            _prometheus = await PrometheusServer.StartAsync(_host.Api.BaseAddress);
+        }
+        catch (InvalidOperationException ex)
+        {
+            Assert.Fail($"Cannot start Prometheus: {ex.Message}");
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_prometheus is not null)
+        {
+            await _prometheus.DisposeAsync();
+        }
+
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Prometheus_scrapes_the_host_and_sees_every_accepted_order()
+    {
+        var prometheus = _prometheus!;
+        await Eventually.Until(
+            () => prometheus.QuerySumAsync($"up{{job=\"{PrometheusServer.Job}\"}}"),
+            up => up == 1,
+            $"up{{job=\"{PrometheusServer.Job}\"}} to be 1",
+            Patience);
+
+        var placed = new List<Guid>();
+        for (var i = 0; i < Orders; i++)
+        {
+            placed.Add(await _host!.Api.PlaceOrderAsync(i < OverLimit ? OrderBodies.OverApprovalLimit() : OrderBodies.Paid()));
+        }
+
+        foreach (var orderId in placed)
+        {
+            await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        }
+
+        await ExpectAsync($"sum(orderhost_orders_accepted_total{{job=\"{PrometheusServer.Job}\"}})", Orders);
+        await ExpectAsync($"sum(orderhost_payments_processed_total{{job=\"{PrometheusServer.Job}\",outcome=\"failed\"}})", OverLimit);
+        await ExpectAsync($"sum(orderhost_payments_processed_total{{job=\"{PrometheusServer.Job}\",outcome=\"paid\"}})", Orders - OverLimit);
+        await ExpectAsync($"sum(orderhost_notifications_sent_total{{job=\"{PrometheusServer.Job}\"}})", Orders);
+        await ExpectAsync($"sum(orderhost_order_e2e_duration_seconds_count{{job=\"{PrometheusServer.Job}\"}})", Orders);
+        await ExpectAsync($"max(orderhost_nats_connected{{job=\"{PrometheusServer.Job}\"}})", 1);
+    }
+
+    private async Task ExpectAsync(string promql, double expected)
+    {
+        var prometheus = _prometheus!;
+        try
+        {
+            await Eventually.Until(() => prometheus.QuerySumAsync(promql), v => v == expected, $"{promql} to be {expected}", Patience);
+        }
+        catch (AssertionException)
+        {
+            TestContext.Out.WriteLine($"targets: {await prometheus.TargetsAsync()}\nprometheus log:\n{prometheus.RecentLog()}");
+            throw;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Observability;
+
+/// <summary>
+/// One order is one trace (W3C trace context through the NATS headers): the POST /orders server span and
+/// every handler's "&lt;subject&gt; process" span share one trace id — in one host, and across two hosts that
+/// run different modules on the same server. (The two hosts share this test process, so both tracer
+/// providers see every span; the handler spans of the second host can still only get the trace id from
+/// the message headers, as their consume loops share no execution context with the HTTP request.)
+/// </summary>
+[TestFixture]
+public sealed class TraceTests : NatsServerFixture
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [TestCase(false, "notifier-paid", "orders.paid", TestName = "A paid order is one trace from POST /orders through payment-processor, notifier-paid and order-projection")]
+    [TestCase(true, "notifier-failed", "orders.payment_failed", TestName = "A failed order is one trace from POST /orders through payment-processor, notifier-failed and order-projection")]
+    public async Task One_order_is_one_trace_in_one_host(bool overLimit, string notifier, string outcomeSubject)
+    {
+        var spans = new TraceCollection();
+        await using var host = await RunningOrderHost.StartAsync(Server, configure: spans.AddTo());
+
+        await AssertOneTraceAsync(host.Api, host.Api, spans, overLimit, notifier, outcomeSubject);
+    }
+
+    [Test]
+    public async Task One_order_is_one_trace_across_two_hosts_running_different_modules()
+    {
+        var spans = new TraceCollection();
+        await using var orders = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?> { ["Modules:Payments:Enabled"] = "false", ["Modules:Notifications:Enabled"] = "false" },
+            spans.AddTo());
+        await using var workers = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?> { ["Modules:Orders:Enabled"] = "false" },
+            spans.AddTo());
+
+        await AssertOneTraceAsync(orders.Api, orders.Api, spans, overLimit: false, "notifier-paid", "orders.paid");
+    }
+
+    private async Task AssertOneTraceAsync(OrderApiClient api, OrderApiClient reader, TraceCollection spans, bool overLimit, string notifier, string outcomeSubject)
+    {
+        var earlierPosts = spans.Snapshot().Where(IsPostOrders).Select(s => s.SpanId).ToHashSet();
+        JsonObject body = overLimit ? OrderBodies.OverApprovalLimit() : OrderBodies.Paid();
+
+        var orderId = await api.PlaceOrderAsync(body);
+        await reader.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+
+        var post = (await Eventually.Until(
+            () => Task.FromResult(spans.Snapshot().Where(s => IsPostOrders(s) && !earlierPosts.Contains(s.SpanId)).DistinctBy(s => s.SpanId).ToList()),
+            list => list.Count == 1,
+            "exactly one new POST /orders server span"))[0];
+        var expected = new[]
+        {
+            ("payment-processor", "orders.created process"),
+            (notifier, $"{outcomeSubject} process"),
+            ("order-projection", "orders.created process"),
+            ("order-projection", $"{outcomeSubject} process"),
+            ("order-projection", "orders.notified process"),
+        };
+        var handlers = await Eventually.Until(
+            () => Task.FromResult(HandlerSpansOf(spans, orderId)),
+            list => expected.All(e => list.Any(s => Group(s) == e.Item1 && s.DisplayName == e.Item2)),
+            $"the handler spans of order {orderId}: {string.Join(", ", expected)}",
+            Patience);
+
+        TestContext.Out.WriteLine($"POST span {post.DisplayName} trace {post.TraceId}");
+        foreach (var span in handlers)
+        {
+            TestContext.Out.WriteLine($"  {span.DisplayName} [{Group(span)}] trace {span.TraceId} parent {span.ParentSpanId}");
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(handlers.Select(s => s.TraceId).Distinct(), Is.EqualTo(new[] { post.TraceId }), "trace ids of the handler spans vs. the POST /orders span");
+            Assert.That(handlers.Select(s => s.ParentSpanId), Has.None.EqualTo(default(ActivitySpanId)), "every handler span has a parent");
+            Assert.That(handlers.Select(s => s.Kind), Has.All.EqualTo(ActivityKind.Consumer), "kind of the handler spans");
+            var stored = (await Broker.ReadForOrderAsync("orders.created", orderId)).Single();
+            Assert.That(stored.Header("traceparent"), Does.Contain(post.TraceId.ToHexString()), "traceparent of the stored orders.created");
+        }
+    }
+
+    private static List<Activity> HandlerSpansOf(TraceCollection spans, Guid orderId)
+        => [.. spans.Snapshot().Where(s => s.Source.Name == "OrderHost.Messaging" && Group(s) is not null
+            && s.GetTagItem("orderhost.order_id")?.ToString() == orderId.ToString("D")).DistinctBy(s => s.SpanId)];
+
+    private static string? Group(Activity span) => span.GetTagItem("messaging.consumer.group.name") as string;
+
+    private static bool IsPostOrders(Activity span)
+        => span.Kind == ActivityKind.Server
+            && span.GetTagItem("http.request.method") as string == "POST"
+            && span.GetTagItem("url.path") as string == "/orders";
+}
