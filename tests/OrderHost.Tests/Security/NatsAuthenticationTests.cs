@@ -79,32 +79,41 @@ public sealed class NatsAuthenticationTests
     /// retrying a refused server as it keeps retrying an unreachable one), without a restart.
     /// </summary>
     [Test]
-    public async Task Host_connects_once_the_server_accepts_its_rotated_password()
+    public async Task Host_refused_by_the_server_reports_not_live_and_a_restarted_host_connects_with_the_rotated_password()
     {
         await using var server = SecureNatsServer.Create();
         await server.StartAsync("authorization { users: [ { user: \"orderhost\", password: \"old-password\" } ] }");
-        await using var host = await SecureOrderHost.StartAsync(
-            server.Url,
-            new Dictionary<string, string?>
-            {
-                ["Nats:Credentials:Default:User"] = "orderhost",
-                ["Nats:Credentials:Default:Password"] = "new-password",
-                ["Host:ShutdownTimeout"] = "00:00:05",
-                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
-            },
-            waitUntilReady: false);
-        await Consistently.Holds(
-            () => host.Api.GetAsync("/health/ready"),
-            r => r.Status == System.Net.HttpStatusCode.ServiceUnavailable,
-            "/health/ready to answer 503 while the server refuses the password",
-            TimeSpan.FromSeconds(2));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Nats:Credentials:Default:User"] = "orderhost",
+            ["Nats:Credentials:Default:Password"] = "new-password",
+            ["Host:ShutdownTimeout"] = "00:00:05",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+        };
+        await using (var refused = await SecureOrderHost.StartAsync(server.Url, settings, waitUntilReady: false))
+        {
+            await Consistently.Holds(
+                () => refused.Api.GetAsync("/health/ready"),
+                r => r.Status == System.Net.HttpStatusCode.ServiceUnavailable,
+                "/health/ready to answer 503 while the server refuses the password",
+                TimeSpan.FromSeconds(2));
+
+            // The client gives up on refused credentials for good; the process cannot recover by
+            // itself, so it reports not live and the orchestrator restarts it.
+            await Eventually.Until(
+                () => refused.Api.GetAsync("/health/live"),
+                r => r.Status == System.Net.HttpStatusCode.ServiceUnavailable,
+                "/health/live to answer 503 once the connection has failed",
+                ReadyPatience);
+        }
 
         await server.StopAsync();
         await server.StartAsync("authorization { users: [ { user: \"orderhost\", password: \"new-password\" } ] }");
 
-        await host.WaitUntilReadyAsync(ReadyPatience);
-        var orderId = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        await using var restarted = await SecureOrderHost.StartAsync(server.Url, settings, waitUntilReady: false);
+        await restarted.WaitUntilReadyAsync(ReadyPatience);
+        var orderId = await restarted.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await restarted.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
     }
 
     private static async Task<SecureNatsServer> StartNKeyServerAsync(NKeyUser user)
