@@ -11,11 +11,10 @@ namespace OrderHost.Tests.Infrastructure;
 /// </summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
-    private const int MaxLogLines = 300;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly string _binary;
-    private readonly Queue<string> _log = new();
+    private readonly RecentOutput _log = new(300);
     private readonly HttpClient _monitoring;
     private Process? _process;
     private bool _shouldRun;
@@ -101,8 +100,7 @@ public sealed class ClusterNode : IAsyncDisposable
                 UseShellExecute = false,
             },
         };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _log.Capture(process);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -205,13 +203,7 @@ public sealed class ClusterNode : IAsyncDisposable
         return null;
     }
 
-    public string RecentLog()
-    {
-        lock (_log)
-        {
-            return string.Join('\n', _log);
-        }
-    }
+    public string RecentLog() => _log.ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -223,22 +215,6 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public override string ToString() => $"{Name} (client {Port}, cluster {ClusterPort}, monitoring {MonitoringPort}, {(IsRunning ? "running" : "down")})";
 
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > MaxLogLines)
-            {
-                _log.Dequeue();
-            }
-        }
-    }
 }
 
 /// <summary>A stream as one node stores it, and the leader that node knows of (null or empty while there is none).</summary>

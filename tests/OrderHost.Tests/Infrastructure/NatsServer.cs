@@ -11,11 +11,10 @@ public sealed class NatsServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
-    private const int MaxLogLines = 300;
 
     private readonly string _binary;
     private readonly string _configPath;
-    private readonly Queue<string> _log = new();
+    private readonly RecentOutput _log = new(300);
     private Process? _process;
 
     private NatsServer(string binary, Version version, string rootDirectory)
@@ -82,8 +81,7 @@ public sealed class NatsServer : IAsyncDisposable
                 UseShellExecute = false,
             },
         };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _log.Capture(process);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -125,13 +123,7 @@ public sealed class NatsServer : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
-    public string RecentLog()
-    {
-        lock (_log)
-        {
-            return string.Join('\n', _log);
-        }
-    }
+    public string RecentLog() => _log.ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -194,20 +186,4 @@ public sealed class NatsServer : IAsyncDisposable
         throw new InvalidOperationException($"nats-server was not healthy within {StartTimeout}: {last}\n{RecentLog()}");
     }
 
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > MaxLogLines)
-            {
-                _log.Dequeue();
-            }
-        }
-    }
 }

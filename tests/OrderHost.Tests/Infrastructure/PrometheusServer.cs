@@ -14,9 +14,8 @@ public sealed class PrometheusServer : IAsyncDisposable
     public const string Job = "orderhost";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
-    private const int MaxLogLines = 400;
 
-    private readonly Queue<string> _log = new();
+    private readonly RecentOutput _log = new(400);
     private readonly HttpClient _http;
     private Process? _process;
 
@@ -89,13 +88,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>What Prometheus says about its scrape target (health, last error).</summary>
     public async Task<string> TargetsAsync() => await _http.GetStringAsync("/api/v1/targets");
 
-    public string RecentLog()
-    {
-        lock (_log)
-        {
-            return string.Join('\n', _log);
-        }
-    }
+    public string RecentLog() => _log.ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -140,8 +133,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 WorkingDirectory = RootDirectory,
             },
         };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _log.Capture(process);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -223,20 +215,4 @@ public sealed class PrometheusServer : IAsyncDisposable
                 .Select(dir => Path.Combine(dir, "prometheus")))
             .FirstOrDefault(File.Exists);
 
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > MaxLogLines)
-            {
-                _log.Dequeue();
-            }
-        }
-    }
 }

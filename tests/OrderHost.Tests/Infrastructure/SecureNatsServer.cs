@@ -14,11 +14,10 @@ public sealed class SecureNatsServer : IAsyncDisposable
 {
     public const string ConfigFileName = "nats-server.conf";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private const int MaxLogLines = 5000;
 
     private readonly string _binary;
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
-    private readonly Queue<string> _log = new();
+    private readonly RecentOutput _log = new(5000);
     private Process? _process;
 
     private SecureNatsServer(string binary, Version version, string rootDirectory)
@@ -97,8 +96,7 @@ public sealed class SecureNatsServer : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _log.Capture(process);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -107,13 +105,7 @@ public sealed class SecureNatsServer : IAsyncDisposable
     }
 
     /// <summary>Every line the server logged so far (up to the last 5000).</summary>
-    public IReadOnlyList<string> LogLines()
-    {
-        lock (_log)
-        {
-            return [.. _log];
-        }
-    }
+    public IReadOnlyList<string> LogLines() => _log.Lines();
 
     public string RecentLog(int lines = 60) => string.Join('\n', LogLines().TakeLast(lines));
 
@@ -214,20 +206,4 @@ public sealed class SecureNatsServer : IAsyncDisposable
         throw new InvalidOperationException($"nats-server was not healthy within {StartTimeout}: {last}\n{RecentLog()}");
     }
 
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > MaxLogLines)
-            {
-                _log.Dequeue();
-            }
-        }
-    }
 }
