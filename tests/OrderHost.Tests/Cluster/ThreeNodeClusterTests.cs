@@ -44,13 +44,13 @@ public sealed class ThreeNodeClusterTests
     private readonly CountingNotificationSender _sender = new();
     private ClusterOnLoopback? _cluster;
     private BrokerProbe? _broker;
-    private ClusterHost? _host;
+    private RunningOrderHost? _host;
 
     private ClusterOnLoopback NatsCluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
 
     private BrokerProbe Broker => _broker ?? throw new InvalidOperationException("The cluster is not started.");
 
-    private ClusterHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
+    private RunningOrderHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
 
     [OneTimeSetUp]
     public async Task StartClusterAndHostAsync()
@@ -67,7 +67,20 @@ public sealed class ThreeNodeClusterTests
         Assert.That(NatsCluster.Version, Is.GreaterThanOrEqualTo(NatsServerBinary.MinimumVersion), "nats-server version");
         TestContext.Progress.WriteLine($"cluster {NatsCluster.Name}: {string.Join("; ", NatsCluster.Nodes)}");
         _broker = new BrokerProbe(NatsCluster.Urls);
-        _host = await ClusterHost.StartAsync(NatsCluster, configure: TestServices.With(_gateway, _sender));
+        _host = await RunningOrderHost.StartAsync(
+            NatsCluster.Urls,
+            new Dictionary<string, string?>
+            {
+                ["Nats:Replicas"] = NatsCluster.Nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+                // The production nak delays (1 s, 5 s, 30 s): with 100 ms a handler whose publish finds ORDERS
+                // without a leader would use up its 5 deliveries within the election and be dead-lettered.
+                ["Nats:Consumers:NakDelays:0"] = "00:00:01",
+                ["Nats:Consumers:NakDelays:1"] = "00:00:05",
+                ["Nats:Consumers:NakDelays:2"] = "00:00:30",
+            },
+            TestServices.With(_gateway, _sender),
+            readyTimeout: TimeSpan.FromSeconds(60));
     }
 
     [OneTimeTearDown]

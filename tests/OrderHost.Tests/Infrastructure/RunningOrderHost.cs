@@ -30,10 +30,12 @@ public sealed class RunningOrderHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Settings every test host gets; a test's own settings override them.</summary>
-    public static Dictionary<string, string?> BaseSettings(NatsServer server) => new()
+    public static Dictionary<string, string?> BaseSettings(NatsServer server) => BaseSettings(server.Url);
+
+    public static Dictionary<string, string?> BaseSettings(string natsUrl) => new()
     {
         ["urls"] = "http://127.0.0.1:0",
-        ["Nats:Url"] = server.Url,
+        ["Nats:Url"] = natsUrl,
         // Redelivery after a failure within a test's patience, not after seconds.
         ["Nats:Consumers:NakDelays:0"] = "00:00:00.100",
         ["Logging:LogLevel:Default"] = "Warning",
@@ -41,14 +43,26 @@ public sealed class RunningOrderHost : IAsyncDisposable
         ["Logging:LogLevel:NATS"] = "Error",
     };
 
-    /// <summary>Builds and starts the host; by default waits until /health/ready answers 200.</summary>
-    public static async Task<RunningOrderHost> StartAsync(
+    /// <summary>Builds and starts the host against a fixture's server; by default waits until /health/ready answers 200.</summary>
+    public static Task<RunningOrderHost> StartAsync(
         NatsServer server,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configure = null,
         bool waitUntilReady = true)
+        => StartAsync(server.Url, settings, configure, waitUntilReady);
+
+    /// <summary>
+    /// Builds and starts the host against any NATS URL (a server with users or TLS, a cluster's URL
+    /// list); by default waits until /health/ready answers 200.
+    /// </summary>
+    public static async Task<RunningOrderHost> StartAsync(
+        string natsUrl,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null,
+        bool waitUntilReady = true,
+        TimeSpan? readyTimeout = null)
     {
-        var effective = BaseSettings(server);
+        var effective = BaseSettings(natsUrl);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             effective[key] = value;
@@ -65,7 +79,15 @@ public sealed class RunningOrderHost : IAsyncDisposable
         var host = new RunningOrderHost(app, new Uri(address));
         if (waitUntilReady)
         {
-            await host.WaitUntilReadyAsync();
+            try
+            {
+                await host.WaitUntilReadyAsync(readyTimeout);
+            }
+            catch
+            {
+                await host.DisposeAsync();
+                throw;
+            }
         }
 
         return host;

@@ -56,7 +56,7 @@ public sealed class NatsAuthenticationTests
     {
         await using var server = SecureNatsServer.Create();
         await server.StartAsync("authorization { users: [ { user: \"orderhost\", password: \"right-password\" } ] }");
-        await using var host = await SecureOrderHost.StartAsync(
+        await using var host = await RunningOrderHost.StartAsync(
             server.Url,
             new Dictionary<string, string?>
             {
@@ -90,7 +90,7 @@ public sealed class NatsAuthenticationTests
             ["Host:ShutdownTimeout"] = "00:00:05",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
         };
-        await using (var refused = await SecureOrderHost.StartAsync(server.Url, settings, waitUntilReady: false))
+        await using (var refused = await RunningOrderHost.StartAsync(server.Url, settings, waitUntilReady: false))
         {
             await Consistently.Holds(
                 () => refused.Api.GetAsync("/health/ready"),
@@ -110,7 +110,7 @@ public sealed class NatsAuthenticationTests
         await server.StopAsync();
         await server.StartAsync("authorization { users: [ { user: \"orderhost\", password: \"new-password\" } ] }");
 
-        await using var restarted = await SecureOrderHost.StartAsync(server.Url, settings, waitUntilReady: false);
+        await using var restarted = await RunningOrderHost.StartAsync(server.Url, settings, waitUntilReady: false);
         await restarted.WaitUntilReadyAsync(ReadyPatience);
         var orderId = await restarted.Api.PlaceOrderAsync(OrderBodies.Paid());
         await restarted.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
@@ -136,7 +136,7 @@ public sealed class NatsAuthenticationTests
         var logs = new SecureLogCapture();
         settings["Host:ShutdownTimeout"] = "00:00:05";
         settings["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
-        await using var host = await SecureOrderHost.StartAsync(server.Url, settings, logs.AddTo(Microsoft.Extensions.Logging.LogLevel.Warning), waitUntilReady: false);
+        await using var host = await RunningOrderHost.StartAsync(server.Url, settings, logs.AddTo(Microsoft.Extensions.Logging.LogLevel.Warning), waitUntilReady: false);
         try
         {
             await host.WaitUntilReadyAsync(ReadyPatience);

@@ -32,7 +32,7 @@ public sealed class PermissionDenialTests
     {
         _server = await _permissions.StartServerAsync();
         _operator = _permissions.OperatorProbe(Server);
-        await using (var host = await SecureOrderHost.StartAsync(Server.Url, _permissions.HostSettings()))
+        await using (var host = await RunningOrderHost.StartAsync(Server.Url, _permissions.HostSettings()))
         {
             _paidOrderId = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
             await host.Api.WaitForOrderAsync(_paidOrderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));

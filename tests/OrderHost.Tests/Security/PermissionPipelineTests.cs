@@ -21,7 +21,7 @@ public sealed class PermissionPipelineTests
     private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
     private readonly string _apiKey = $"pipeline-admin-{Guid.NewGuid():N}";
     private SecureNatsServer? _server;
-    private SecureOrderHost? _host;
+    private RunningOrderHost? _host;
     private BrokerProbe? _operator;
 
     private SecureNatsServer Server => _server!;
@@ -34,7 +34,7 @@ public sealed class PermissionPipelineTests
         _server = await _permissions.StartServerAsync();
         var settings = _permissions.HostSettings();
         settings["Admin:ApiKey"] = _apiKey;
-        _host = await SecureOrderHost.StartAsync(Server.Url, settings);
+        _host = await RunningOrderHost.StartAsync(Server.Url, settings);
         _operator = _permissions.OperatorProbe(Server);
     }
 

@@ -53,7 +53,7 @@ public sealed class SecretLeakTests
             ["Nats:Credentials:Notifications:NKeyFile"] = nkey.WriteKeyPairFile(server.RootDirectory),
         };
 
-        await using (var host = await SecureOrderHost.StartAsync(server.Url, settings, _logs.AddTo()))
+        await using (var host = await RunningOrderHost.StartAsync(server.Url, settings, _logs.AddTo()))
         {
             var paid = _paidOrder = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
             var failed = await host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
@@ -74,7 +74,7 @@ public sealed class SecretLeakTests
             ["Nats:Credentials:Notifications:NKeyFile"] = null,
             ["Nats:Credentials:Notifications:NKeySeed"] = nkey.Seed,
         };
-        await using (var intruder = await SecureOrderHost.StartAsync(server.Url, intruderSettings, _logs.AddTo(), waitUntilReady: false))
+        await using (var intruder = await RunningOrderHost.StartAsync(server.Url, intruderSettings, _logs.AddTo(), waitUntilReady: false))
         {
             await Consistently.Holds(
                 () => intruder.Api.GetAsync("/health/ready"),
@@ -105,7 +105,7 @@ public sealed class SecretLeakTests
         var token = Secret("NATS token");
         await using var server = SecureNatsServer.Create();
         await server.StartAsync($"authorization {{ token: \"{token}\" }}");
-        await using var host = await SecureOrderHost.StartAsync(server.Url, new Dictionary<string, string?> { ["Nats:Credentials:Default:Token"] = token }, _logs.AddTo());
+        await using var host = await RunningOrderHost.StartAsync(server.Url, new Dictionary<string, string?> { ["Nats:Credentials:Default:Token"] = token }, _logs.AddTo());
         var orderId = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
         await host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         await CollectAnswersAsync(host.Api);

@@ -48,7 +48,7 @@ public sealed class TlsTests
     [Test]
     public async Task Host_with_the_CA_and_a_client_certificate_completes_an_order_over_mutual_TLS()
     {
-        await using var host = await SecureOrderHost.StartAsync(Server.Url, new Dictionary<string, string?>
+        await using var host = await RunningOrderHost.StartAsync(Server.Url, new Dictionary<string, string?>
         {
             ["Nats:Tls:CaFile"] = Pki.CaFile,
             ["Nats:Tls:CertFile"] = Pki.ClientCertFile,
@@ -104,7 +104,7 @@ public sealed class TlsTests
         // A host whose connection never opens waits out its whole shutdown timeout when stopped (see the report); keep that short here.
         settings["Host:ShutdownTimeout"] = "00:00:05";
         settings["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
-        var host = await SecureOrderHost.StartAsync(Server.Url, settings, waitUntilReady: false);
+        var host = await RunningOrderHost.StartAsync(Server.Url, settings, waitUntilReady: false);
         try
         {
             await AssertStaysNotReadyAsync(host);
@@ -117,7 +117,7 @@ public sealed class TlsTests
         }
     }
 
-    private async Task AssertStaysNotReadyAsync(SecureOrderHost host)
+    private async Task AssertStaysNotReadyAsync(RunningOrderHost host)
     {
         var observations = await Consistently.Holds(
             () => host.Api.GetAsync("/health/ready"),
