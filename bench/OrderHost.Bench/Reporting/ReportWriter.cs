@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using OrderHost.Bench.Measurement;
+using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Reporting;
 
@@ -63,7 +65,7 @@ internal static class ReportWriter
         sb.AppendLine(inv, $"- Server: nats-server {report.Nats.Version}, single node on 127.0.0.1, {report.Nats.Storage} storage, R{report.Nats.Replicas}; {(report.Nats.ExternalUrl is null ? "a fresh server and store per run" : "external server " + report.Nats.ExternalUrl + " (stores not fresh)")}; client {m.NatsClient}");
         sb.AppendLine(inv, $"- Payload: OrderCreated {s.OrderCreatedPayloadBytes} B (the raw relay forwards the same bytes on every hop); HTTP body {s.HttpBodyBytes} B");
         sb.AppendLine(inv, $"- Runs: {s.Runs} measured per scenario {(s.WarmupS > 0 ? $"after discarded warm-up runs (repeated until {s.WarmupS:0} s were spent, at least one)" : "with no discarded warm-up run")}, each column the median of the successful runs (orders/s: min–max in brackets); warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
-        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch 64, 16 handlers per consumer, double acks, KV reads/writes per hop)");
+        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch {HostConsumers.PullBatch}, {HostConsumers.MaxConcurrency} handlers per consumer, double acks except the projection, KV reads/writes per hop)");
         sb.AppendLine();
         sb.AppendLine("| scenario | sync_interval | orders/run | orders/s | × raw | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order | runs ok |");
         sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
@@ -179,4 +181,8 @@ internal static class ReportWriter
 
         return text.ToString();
     }
+
+    // The host's consumer settings as this process would bind them: defaults, overridden by Nats__Consumers__* variables.
+    private static ConsumerDefaultsOptions HostConsumers => new ConfigurationBuilder().AddEnvironmentVariables().Build()
+        .GetSection("Nats:Consumers").Get<ConsumerDefaultsOptions>() ?? new ConsumerDefaultsOptions();
 }

@@ -19,10 +19,10 @@ public sealed class ConsumerDefaultsOptions
     public TimeSpan[] NakDelays { get; set; } = [];
 
     /// <summary>Messages handled at once per consumer in this process.</summary>
-    public int MaxConcurrency { get; set; } = 16;
+    public int MaxConcurrency { get; set; } = 32;
 
     /// <summary>Messages the client buffers per consumer (pull batch).</summary>
-    public int PullBatch { get; set; } = 64;
+    public int PullBatch { get; set; } = 128;
 
     /// <summary>Unacknowledged messages the server allows per consumer across all processes.</summary>
     public int MaxAckPending { get; set; } = 1000;
