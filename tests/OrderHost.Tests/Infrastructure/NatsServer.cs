@@ -148,42 +148,7 @@ public sealed class NatsServer : IAsyncDisposable
         }
         """);
 
-    private async Task WaitUntilHealthyAsync(Process process)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var healthz = new Uri($"http://127.0.0.1:{MonitoringPort}/healthz");
-        var clock = Stopwatch.StartNew();
-        var last = "no answer yet";
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"nats-server exited with code {process.ExitCode} while starting.\n{RecentLog()}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(healthz);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-            catch (TaskCanceledException ex)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new InvalidOperationException($"nats-server was not healthy within {StartTimeout}: {last}\n{RecentLog()}");
-    }
+    private Task WaitUntilHealthyAsync(Process process)
+        => ProcessReadiness.WaitAsync(process, new Uri($"http://127.0.0.1:{MonitoringPort}/healthz"), StartTimeout, "nats-server", RecentLog);
 
 }

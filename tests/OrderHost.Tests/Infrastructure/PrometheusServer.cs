@@ -140,41 +140,8 @@ public sealed class PrometheusServer : IAsyncDisposable
         _process = process;
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var clock = Stopwatch.StartNew();
-        var last = "no answer yet";
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (_process is { HasExited: true } exited)
-            {
-                throw new InvalidOperationException($"prometheus exited with code {exited.ExitCode} while starting.\n{RecentLog()}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("/-/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                last = $"{(int)response.StatusCode}";
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-            catch (TaskCanceledException ex)
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException($"prometheus was not ready within {StartTimeout}: {last}\n{RecentLog()}");
-    }
+    private Task WaitUntilReadyAsync()
+        => ProcessReadiness.WaitAsync(_process!, new Uri(_http.BaseAddress!, "/-/ready"), StartTimeout, "prometheus", RecentLog);
 
     private static async Task<string> EnsureBinaryAsync()
     {
