@@ -34,6 +34,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Default));
 
         services.AddSingleton<MessagingStatus>();
+        services.AddSingleton<ProcessActivity>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<TopologyProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<TopologyProvisioner>());
@@ -100,6 +101,7 @@ public static class MessagingServiceCollectionExtensions
                 metrics,
                 timeProvider,
                 options.Consumers.LagInterval,
+                sp.GetRequiredService<ProcessActivity>(),
                 logger);
         });
         return services;

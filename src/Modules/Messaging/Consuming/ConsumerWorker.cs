@@ -19,9 +19,12 @@ internal sealed partial class ConsumerWorker(
     MessagingMetrics metrics,
     TimeProvider timeProvider,
     TimeSpan lagInterval,
+    ProcessActivity activity,
     ILogger logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan QuietBeforeStop = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxDrainBeforeStop = TimeSpan.FromSeconds(3);
 
     // Cancelled only when the host's shutdown timeout runs out: handlers get that long to finish.
     private readonly CancellationTokenSource _abortHandling = new();
@@ -124,12 +127,19 @@ internal sealed partial class ConsumerWorker(
         };
 
         using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        using var consuming = new CancellationTokenSource();
+
+        // On stop, keep pulling and handling until the whole process has been idle for a moment (or a
+        // few seconds passed): another consumer's handler still finishing may publish an event for this
+        // one, and a pull request closed before it arrived would leave that event unacknowledged.
+        // Then stop pulling; what is buffered is still yielded and settled.
+        await using var onStop = stoppingToken.Register(() => _ = StopWhenProcessIdleAsync(consuming));
         try
         {
-            // On stop the enumeration stops pulling and still yields what is buffered, so it is settled too.
-            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, stoppingToken).ConfigureAwait(false))
+            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, consuming.Token).ConfigureAwait(false))
             {
                 await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                activity.Enter();
                 _ = ProcessAndReleaseAsync(msg, slots);
             }
         }
@@ -140,6 +150,26 @@ internal sealed partial class ConsumerWorker(
                 await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
+
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task StopWhenProcessIdleAsync(CancellationTokenSource consuming)
+    {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            while (!activity.IdleFor(QuietBeforeStop) && timeProvider.GetElapsedTime(started) < MaxDrainBeforeStop)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(25), timeProvider, _abortHandling.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown time ran out: stop now.
+        }
+
+        await consuming.CancelAsync().ConfigureAwait(false);
     }
 
     private async Task ProcessAndReleaseAsync(INatsJSMsg<byte[]> msg, SemaphoreSlim slots)
@@ -155,6 +185,7 @@ internal sealed partial class ConsumerWorker(
         }
         finally
         {
+            activity.Exit();
             slots.Release();
         }
     }
