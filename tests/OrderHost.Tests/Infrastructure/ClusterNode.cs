@@ -91,19 +91,7 @@ public sealed class ClusterNode : IAsyncDisposable
         }
 
         _process?.Dispose();
-        var process = new Process
-        {
-            StartInfo = new ProcessStartInfo(_binary, ["-c", ConfigPath])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
-        };
-        _log.Capture(process);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = _log.Start(new ProcessStartInfo(_binary, ["-c", ConfigPath]));
         _process = process;
         _shouldRun = true;
     }

@@ -72,19 +72,7 @@ public sealed class NatsServer : IAsyncDisposable
             throw new InvalidOperationException("nats-server is already running.");
         }
 
-        var process = new Process
-        {
-            StartInfo = new ProcessStartInfo(_binary, ["-c", _configPath])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
-        };
-        _log.Capture(process);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = _log.Start(new ProcessStartInfo(_binary, ["-c", _configPath]));
         _process = process;
         await WaitUntilHealthyAsync(process);
     }

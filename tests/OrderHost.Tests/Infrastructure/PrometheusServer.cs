@@ -117,26 +117,16 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     private void Start(string binary, string config)
     {
-        var process = new Process
+        var process = _log.Start(new ProcessStartInfo(binary,
+        [
+            $"--config.file={config}",
+            $"--storage.tsdb.path={Path.Combine(RootDirectory, "data")}",
+            $"--web.listen-address=127.0.0.1:{Port}",
+            "--storage.tsdb.retention.time=1h",
+        ])
         {
-            StartInfo = new ProcessStartInfo(binary,
-            [
-                $"--config.file={config}",
-                $"--storage.tsdb.path={Path.Combine(RootDirectory, "data")}",
-                $"--web.listen-address=127.0.0.1:{Port}",
-                "--storage.tsdb.retention.time=1h",
-            ])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = RootDirectory,
-            },
-        };
-        _log.Capture(process);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+            WorkingDirectory = RootDirectory,
+        });
         _process = process;
     }
 

@@ -5,11 +5,19 @@ public sealed class RecentOutput(int capacity)
 {
     private readonly Queue<string> _lines = new();
 
-    /// <summary>Captures both streams of a process that is about to start.</summary>
-    public void Capture(System.Diagnostics.Process process)
+    /// <summary>Starts a child process with both of its output streams captured here.</summary>
+    public System.Diagnostics.Process Start(System.Diagnostics.ProcessStartInfo startInfo)
     {
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
+        var process = new System.Diagnostics.Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => Add(e.Data);
         process.ErrorDataReceived += (_, e) => Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     public IReadOnlyList<string> Lines()

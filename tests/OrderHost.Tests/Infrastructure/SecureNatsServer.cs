@@ -83,23 +83,13 @@ public sealed class SecureNatsServer : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(ConfigPath, BaseConfig() + "\n" + extraConfig + "\n");
-        var startInfo = new ProcessStartInfo(_binary, ["-c", ConfigPath])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RootDirectory,
-        };
+        var startInfo = new ProcessStartInfo(_binary, ["-c", ConfigPath]) { WorkingDirectory = RootDirectory };
         foreach (var (name, value) in _environment)
         {
             startInfo.Environment[name] = value;
         }
 
-        var process = new Process { StartInfo = startInfo };
-        _log.Capture(process);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = _log.Start(startInfo);
         _process = process;
         await WaitUntilHealthyAsync(process);
     }
