@@ -76,7 +76,9 @@ internal sealed partial class MessageProcessor(
             return await TrySettleAsync(() => msg.NakAsync(AckOpts() with { NakDelay = delay }, cancellationToken), "nak").ConfigureAwait(false);
         }
 
-        return await TrySettleAsync(() => msg.AckAsync(AckOpts(), cancellationToken), "ack").ConfigureAwait(false);
+        return await TrySettleAsync(
+            () => definition.Settings.DoubleAck ? ConfirmedAck.SendAsync(msg, cancellationToken) : msg.AckAsync(cancellationToken: cancellationToken),
+            "ack").ConfigureAwait(false);
     }
 
     private async Task<string?> DeadLetterAsync(INatsJSMsg<byte[]> msg, DeliveryInfo delivery, byte[] data, string reason, string reasonCode, CancellationToken cancellationToken)
