@@ -29,11 +29,11 @@ internal static class TelemetryExtensions
             })
             .WithTracing(tracing =>
             {
-
-                // The NATS client writes traceparent into published headers only while someone listens to it.
+                // Event spans (publish, process) and their traceparent headers come from OrderHost's own source:
+                // the NATS client's source is left without a listener, or it would build a span for every
+                // key-value read, ack and API call (measured: about an eighth of the bytes allocated per order).
                 tracing.AddSource(MessagingTelemetry.ActivitySourceName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path))
-                    .AddNatsClientInstrumentation(o => o.Filter = IsEventTraffic);
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path));
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();
@@ -41,11 +41,6 @@ internal static class TelemetryExtensions
             });
         return builder;
     }
-
-    // Spans for events only (publish and receive of orders.* and dlq.*): the client would also trace
-    // every key-value read, ack and JetStream API call, which costs more than the handlers themselves.
-    private static bool IsEventTraffic(NatsInstrumentationContext context)
-        => !context.Subject.StartsWith('$') && !context.Subject.StartsWith("_INBOX", StringComparison.Ordinal);
 
     private static bool IsInfrastructurePath(PathString path)
         => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");

@@ -1,10 +1,11 @@
+using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Events;
 
 namespace OrderHost.Messaging.Publishing;
 
 internal sealed class JetStreamPublisher(INatsJSContext jetStream) : IEventPublisher
 {
-    public Task<PublishReceipt> PublishAsync<TEvent>(
+    public async Task<PublishReceipt> PublishAsync<TEvent>(
         EventType<TEvent> type,
         TEvent evt,
         string messageId,
@@ -15,9 +16,12 @@ internal sealed class JetStreamPublisher(INatsJSContext jetStream) : IEventPubli
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         var data = EventCodec.Encode(type, evt);
 
-        // A fresh headers object per publish: the client writes Nats-Msg-Id and trace headers into it.
+        using var activity = MessageActivity.StartPublish(type.Subject);
+
+        // A fresh headers object per publish: the client writes Nats-Msg-Id into it.
         var headers = new NatsHeaders { [MessageHeaders.CorrelationId] = correlationId };
-        return PublishRawAsync(jetStream, type.Subject, data, headers, messageId, cancellationToken);
+        MessageActivity.InjectContext(headers);
+        return await PublishRawAsync(jetStream, type.Subject, data, headers, messageId, cancellationToken).ConfigureAwait(false);
     }
 
     internal static async Task<PublishReceipt> PublishRawAsync(
