@@ -23,7 +23,6 @@ public static class OrdersModule
             .Validate(o => o.IdempotencyKeyLifetime >= TimeSpan.FromHours(24), "Orders:IdempotencyKeyLifetime must be at least 24 h (the HTTP contract).")
             .ValidateOnStart();
         services.AddSingleton<OrdersMetrics>();
-        services.AddSingleton<OrderViewCache>();
         services.AddSingleton<OrderReadModel>();
         services.AddSingleton<IdempotencyRecords>();
         services.AddSingleton<OrderIntake>();
@@ -34,8 +33,8 @@ public static class OrdersModule
             .AddKeyValueBucket(new KeyValueBucketDefinition(OrderReadModel.Bucket))
             .AddKeyValueBucket(new KeyValueBucketDefinition(IdempotencyRecords.Bucket, MaxAge: lifetime))
             .AddConsumer(OrderConsumers.Projection, c => c
-                // Its writes are compare-and-set and idempotent, so a redelivery after a lost ack is harmless:
-                // a plain ack saves a round trip on four events per order.
+                // Its writes are create-only steps, so a redelivery after a lost ack is harmless:
+                // a plain ack saves a round trip on each of an order's three events.
                 .Configure(s => s.DoubleAck = false)
                 .On<OrderCreated, OrderProjector>(OrderEvents.Created)
                 .On<PaymentSucceeded, OrderProjector>(PaymentEvents.Succeeded)

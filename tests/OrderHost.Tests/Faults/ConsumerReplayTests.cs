@@ -104,7 +104,10 @@ public sealed class ConsumerReplayTests : NatsServerFixture
         var readModel = await new NatsKVContext(Broker.JetStream).GetStoreAsync("orders");
         foreach (var orderId in _completed.Keys)
         {
-            await readModel.DeleteAsync(orderId.ToString("D"));
+            foreach (var step in new[] { "accepted", "payment", "notified" })
+            {
+                await readModel.DeleteAsync($"{orderId:D}.{step}");
+            }
         }
 
         var forgotten = await Api.GetOrderAsync(_completed.Keys.First());

@@ -137,7 +137,7 @@ public sealed class PermissionDenialTests
 
         // orderhost-orders reads its own bucket, and orderhost-payments reads this record: the probes work.
         var ownBucket = await orders.KeyValue.GetStoreAsync("orders");
-        Assert.That((await ownBucket.GetEntryAsync<byte[]>(key, serializer: NatsRawSerializer<byte[]>.Default)).Value, Is.Not.Null.And.Not.Empty, "the order in the orders bucket");
+        Assert.That((await ownBucket.GetEntryAsync<byte[]>($"{key}.accepted", serializer: NatsRawSerializer<byte[]>.Default)).Value, Is.Not.Null.And.Not.Empty, "the order's accepted step in the orders bucket");
         await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
         var paymentsBucket = await payments.KeyValue.GetStoreAsync("payments");
         Assert.That((await paymentsBucket.GetEntryAsync<byte[]>(key, serializer: NatsRawSerializer<byte[]>.Default)).Value, Is.Not.Null.And.Not.Empty, "the payment record read by orderhost-payments");

@@ -7,82 +7,70 @@ using OrderHost.Messaging.KeyValue;
 namespace OrderHost.Orders.Infrastructure;
 
 /// <summary>
-/// The <c>orders</c> bucket: one view per order, changed by compare-and-set so concurrent events
-/// never overwrite each other. Writes start from the last revision this process wrote (or, for a
-/// new order, create without reading), and read the bucket only when that guess is wrong.
+/// The <c>orders</c> bucket: each step of an order under its own key, written once by the event that
+/// makes it (create-only: no read, no compare-and-set retries, no cache), and put together on read.
+/// Views written whole under the bare order id by the first version are still read and merged.
 /// </summary>
-internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores, OrderViewCache cache)
+internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores)
 {
     public const string Bucket = "orders";
-    private const int MaxAttempts = 16;
+
+    private static readonly string[] StepKinds = [OrderStepKinds.Accepted, OrderStepKinds.Payment, OrderStepKinds.Notified];
 
     public async Task<OrderView?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.FindEntryAsync(Key(orderId), cancellationToken).ConfigureAwait(false);
-        return entry is { Value: { } data } ? Deserialize(data) : null;
-    }
+        var reads = StepKinds.Select(kind => store.FindEntryAsync(StepKey(orderId, kind), cancellationToken).AsTask())
+            .Append(store.FindEntryAsync(LegacyKey(orderId), cancellationToken).AsTask())
+            .ToArray();
+        var entries = await Task.WhenAll(reads).ConfigureAwait(false);
 
-    /// <summary>Applies <paramref name="change"/>; a change that returns null means "already applied".</summary>
-    public async Task ApplyAsync(Guid orderId, Func<OrderView, OrderView?> change, CancellationToken cancellationToken)
-    {
-        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var key = Key(orderId);
-        var known = cache.TryGet(orderId, out var current, out var revision);
-        var fromCache = known;
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        var legacy = entries[^1] is { Value: { } legacyData } ? DeserializeView(legacyData) : null;
+        var steps = entries[..^1].Select(e => e is { Value: { } data } ? DeserializeStep(data) : null).OfType<OrderStepRecord>().ToList();
+        if (legacy is null && steps.Count == 0)
         {
-            var next = change(known ? current : OrderView.Empty(orderId));
-            if (next is null && fromCache)
-            {
-                // Only the bucket can say "already applied" (it may have been purged to rebuild it): check once.
-                fromCache = false;
-                (known, current, revision) = await ReadAsync(store, key, orderId, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (next is null)
-            {
-                return;
-            }
-
-            var data = Serialize(next);
-            var written = known
-                ? await store.TryUpdateAsync(key, data, revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await store.TryCreateAsync(key, data, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (written.Success)
-            {
-                cache.Set(orderId, next, written.Value);
-                return;
-            }
-
-            if (written.Error is not (NatsKVWrongLastRevisionException or NatsKVCreateException))
-            {
-                cache.Forget(orderId);
-                throw written.Error;
-            }
-
-            // Someone else wrote first: read what stands and apply the change to it.
-            fromCache = false;
-            (known, current, revision) = await ReadAsync(store, key, orderId, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        cache.Forget(orderId);
-        throw new InvalidOperationException($"Order {orderId} kept changing under {MaxAttempts} attempts to update it.");
+        return steps.Aggregate(legacy ?? OrderView.Empty(orderId), Apply);
     }
 
-    private static async Task<(bool Known, OrderView View, ulong Revision)> ReadAsync(INatsKVStore store, string key, Guid orderId, CancellationToken cancellationToken)
+    /// <summary>Writes one step unless it is there already (a redelivered or replayed event).</summary>
+    public async Task RecordAsync(Guid orderId, string kind, OrderStepRecord step, CancellationToken cancellationToken)
     {
-        var entry = await store.FindEntryAsync(key, cancellationToken).ConfigureAwait(false);
-        return entry is { Value: { } data } found
-            ? (true, Deserialize(data), found.Revision)
-            : (false, OrderView.Empty(orderId), 0);
+        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
+        var created = await store.TryCreateAsync(
+            StepKey(orderId, kind), JsonSerializer.SerializeToUtf8Bytes(step, OrderStateJsonContext.Default.OrderStepRecord),
+            serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!created.Success && created.Error is not NatsKVCreateException)
+        {
+            throw created.Error;
+        }
     }
 
-    private static string Key(Guid orderId) => orderId.ToString("D");
+    public static string StepKey(Guid orderId, string kind) => $"{orderId:D}.{kind}";
 
-    private static byte[] Serialize(OrderView view) => JsonSerializer.SerializeToUtf8Bytes(view, OrderStateJsonContext.Default.OrderView);
+    private static string LegacyKey(Guid orderId) => orderId.ToString("D");
 
-    private static OrderView Deserialize(byte[] data)
+    private static OrderView Apply(OrderView view, OrderStepRecord step)
+    {
+        if (view.Has(step.Status))
+        {
+            return view;
+        }
+
+        var next = view.With(step.Status, step.At);
+        return step.Status switch
+        {
+            OrderStatuses.Accepted => next with { CustomerId = step.CustomerId, Total = step.Total, Currency = step.Currency },
+            OrderStatuses.Notified => next with { Notified = true },
+            _ => next with { Status = step.Status },
+        };
+    }
+
+    private static OrderStepRecord DeserializeStep(byte[] data)
+        => JsonSerializer.Deserialize(data, OrderStateJsonContext.Default.OrderStepRecord) ?? throw new InvalidOperationException("Empty order step.");
+
+    private static OrderView DeserializeView(byte[] data)
         => JsonSerializer.Deserialize(data, OrderStateJsonContext.Default.OrderView) ?? throw new InvalidOperationException("Empty order view.");
 }

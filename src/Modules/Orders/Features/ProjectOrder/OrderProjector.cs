@@ -13,35 +13,22 @@ internal sealed class OrderProjector(OrderReadModel readModel) :
     public Task HandleAsync(MessageContext<OrderCreated> message, CancellationToken cancellationToken)
     {
         var created = message.Event;
-        return readModel.ApplyAsync(created.OrderId, view => view.Has(OrderStatuses.Accepted)
-            ? null
-            : view.With(OrderStatuses.Accepted, created.AcceptedAt) with
-            {
-                CustomerId = created.CustomerId,
-                Total = created.Total,
-                Currency = created.Currency,
-            },
+        return readModel.RecordAsync(
+            created.OrderId,
+            OrderStepKinds.Accepted,
+            new OrderStepRecord(OrderStatuses.Accepted, created.AcceptedAt, created.CustomerId, created.Total, created.Currency),
             cancellationToken);
     }
 
     public Task HandleAsync(MessageContext<PaymentSucceeded> message, CancellationToken cancellationToken)
-        => ApplyPaymentAsync(message.Event.OrderId, OrderStatuses.Paid, message.Event.ProcessedAt, cancellationToken);
+        => readModel.RecordAsync(
+            message.Event.OrderId, OrderStepKinds.Payment, new OrderStepRecord(OrderStatuses.Paid, message.Event.ProcessedAt), cancellationToken);
 
     public Task HandleAsync(MessageContext<PaymentFailed> message, CancellationToken cancellationToken)
-        => ApplyPaymentAsync(message.Event.OrderId, OrderStatuses.PaymentFailed, message.Event.ProcessedAt, cancellationToken);
+        => readModel.RecordAsync(
+            message.Event.OrderId, OrderStepKinds.Payment, new OrderStepRecord(OrderStatuses.PaymentFailed, message.Event.ProcessedAt), cancellationToken);
 
     public Task HandleAsync(MessageContext<CustomerNotified> message, CancellationToken cancellationToken)
-    {
-        var notified = message.Event;
-        return readModel.ApplyAsync(notified.OrderId, view => view.Notified
-            ? null
-            : view.With(OrderStatuses.Notified, notified.NotifiedAt) with { Notified = true },
-            cancellationToken);
-    }
-
-    private Task ApplyPaymentAsync(Guid orderId, string status, DateTimeOffset at, CancellationToken cancellationToken)
-        => readModel.ApplyAsync(orderId, view => view.Has(OrderStatuses.Paid) || view.Has(OrderStatuses.PaymentFailed)
-            ? null
-            : view.With(status, at) with { Status = status },
-            cancellationToken);
+        => readModel.RecordAsync(
+            message.Event.OrderId, OrderStepKinds.Notified, new OrderStepRecord(OrderStatuses.Notified, message.Event.NotifiedAt), cancellationToken);
 }
