@@ -7,8 +7,8 @@ using OrderHost.Messaging.KeyValue;
 namespace OrderHost.Notifications.Infrastructure;
 
 /// <summary>
-/// The <c>notifications</c> bucket: a create-only record per order and kind, written after a
-/// successful send, so a redelivered message never reaches the sender again.
+/// The <c>notifications</c> bucket: a create-only record per order and kind, written after the send
+/// and the <c>orders.notified</c> publish, so a redelivered message never reaches the sender again.
 /// </summary>
 internal sealed class SentNotifications([FromKeyedServices(NotificationsModule.Name)] IKeyValueStores stores)
 {
@@ -23,26 +23,15 @@ internal sealed class SentNotifications([FromKeyedServices(NotificationsModule.N
             : null;
     }
 
-    /// <summary>Records the send unless another delivery recorded it first; returns what stands and whether it is this one.</summary>
-    public async Task<(SentNotification Record, ulong Revision, bool Created)> RecordAsync(Guid orderId, string kind, SentNotification record, CancellationToken cancellationToken)
+    /// <summary>Records the send unless one is recorded; false when another delivery recorded it first.</summary>
+    public async Task<bool> TryRecordAsync(Guid orderId, string kind, SentNotification record, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
         var created = await store.TryCreateAsync(Key(orderId, kind), Serialize(record), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (created.Success)
-        {
-            return (record, created.Value, true);
-        }
-
-        if (created.Error is not NatsKVCreateException)
-        {
-            throw created.Error;
-        }
-
-        var existing = await FindAsync(orderId, kind, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Notification record of {orderId} exists but cannot be read.");
-        return (existing.Record, existing.Revision, false);
+        return created.Success || (created.Error is NatsKVCreateException ? false : throw created.Error);
     }
 
+    /// <summary>Marks a first-version record once <c>orders.notified</c> is in the stream; losing the race to another delivery is fine.</summary>
     public async Task MarkPublishedAsync(Guid orderId, string kind, SentNotification record, ulong revision, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);

@@ -20,27 +20,15 @@ internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IK
             : null;
     }
 
-    /// <summary>Stores the record unless one exists; returns the record that stands, its revision, and whether it is this one.</summary>
-    public async Task<(PaymentRecord Record, ulong Revision, bool Created)> CreateOrGetAsync(Guid orderId, PaymentRecord record, CancellationToken cancellationToken)
+    /// <summary>Stores the record unless one exists; false when another delivery recorded the order first.</summary>
+    public async Task<bool> TryCreateAsync(Guid orderId, PaymentRecord record, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
         var created = await store.TryCreateAsync(Key(orderId), Serialize(record), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (created.Success)
-        {
-            return (record, created.Value, true);
-        }
-
-        if (created.Error is not NatsKVCreateException)
-        {
-            throw created.Error;
-        }
-
-        var existing = await FindAsync(orderId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Payment record of {orderId} exists but cannot be read.");
-        return (existing.Record, existing.Revision, false);
+        return created.Success || (created.Error is NatsKVCreateException ? false : throw created.Error);
     }
 
-    /// <summary>Notes that the outcome is in the stream; losing the race to another delivery doing the same is fine.</summary>
+    /// <summary>Marks a first-version record once its outcome is in the stream; losing the race to another delivery doing the same is fine.</summary>
     public async Task MarkPublishedAsync(Guid orderId, PaymentRecord record, ulong revision, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);

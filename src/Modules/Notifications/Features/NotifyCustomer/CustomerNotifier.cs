@@ -6,9 +6,10 @@ namespace OrderHost.Notifications.Features.NotifyCustomer;
 
 /// <summary>
 /// Tells the customer at most once per order outcome, then publishes <c>orders.notified</c> once.
-/// Send, record, publish, mark: a crash between send and record can repeat the send, which the
-/// notification id lets the receiver drop; a redelivery after the record never sends again, and
-/// after the mark publishes nothing again (also when a replay comes long after the duplicate window).
+/// Find, send, publish, record: a record means both are done, so a redelivery or replay that finds
+/// one does nothing, whenever it comes. A crash between send and record repeats the send (the
+/// notification id lets the receiver drop it) and publishes the same message id, which the server
+/// drops as a duplicate.
 /// </summary>
 internal sealed partial class CustomerNotifier(
     INotificationSender sender,
@@ -20,12 +21,17 @@ internal sealed partial class CustomerNotifier(
 {
     public async Task NotifyAsync(Notification notification, DateTimeOffset acceptedAt, string correlationId, CancellationToken cancellationToken)
     {
-        var (record, revision) = await sent.FindAsync(notification.OrderId, notification.Kind, cancellationToken).ConfigureAwait(false)
-            ?? await SendAsync(notification, acceptedAt, cancellationToken).ConfigureAwait(false);
-        if (record.EventPublished)
+        var found = await sent.FindAsync(notification.OrderId, notification.Kind, cancellationToken).ConfigureAwait(false);
+        if (found is { Record.EventPublished: true })
         {
             LogAlreadyDone(notification.OrderId, notification.Kind);
             return;
+        }
+
+        // A record without the mark was written by the first version after the send: only the event is missing.
+        if (found is null)
+        {
+            await sender.SendAsync(notification, cancellationToken).ConfigureAwait(false);
         }
 
         var notified = new CustomerNotified(CustomerNotified.CurrentVersion, notification.OrderId, notification.Kind, timeProvider.GetUtcNow());
@@ -35,20 +41,16 @@ internal sealed partial class CustomerNotifier(
             MessageIds.For(notification.OrderId, NotificationEvents.Step),
             correlationId,
             cancellationToken).ConfigureAwait(false);
-        await sent.MarkPublishedAsync(notification.OrderId, notification.Kind, record, revision, cancellationToken).ConfigureAwait(false);
-    }
 
-    private async Task<(SentNotification Record, ulong Revision)> SendAsync(Notification notification, DateTimeOffset acceptedAt, CancellationToken cancellationToken)
-    {
-        await sender.SendAsync(notification, cancellationToken).ConfigureAwait(false);
-        var (record, revision, created) = await sent.RecordAsync(
-            notification.OrderId, notification.Kind, new SentNotification(timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        if (created)
+        if (found is { } unmarked)
         {
-            metrics.Sent(notification.Kind, timeProvider.GetUtcNow() - acceptedAt);
+            await sent.MarkPublishedAsync(notification.OrderId, notification.Kind, unmarked.Record, unmarked.Revision, cancellationToken).ConfigureAwait(false);
         }
-
-        return (record, revision);
+        else if (await sent.TryRecordAsync(
+            notification.OrderId, notification.Kind, new SentNotification(notified.NotifiedAt, EventPublished: true), cancellationToken).ConfigureAwait(false))
+        {
+            metrics.Sent(notification.Kind, notified.NotifiedAt - acceptedAt);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} was already notified ({Kind}) and the event published; nothing to do")]

@@ -6,9 +6,11 @@ using OrderHost.Payments.Infrastructure;
 namespace OrderHost.Payments.Features.ChargeOrder;
 
 /// <summary>
-/// Charges a created order once and publishes the outcome once. Charge, record, publish, mark:
-/// a redelivery after a crash finds the record and publishes the recorded outcome (same message
-/// id, so a repeat within the duplicate window is dropped); once marked, nothing is published again.
+/// Charges a created order once and publishes the outcome once. Find, charge, publish, record: a
+/// record means the outcome is in the stream, so a redelivery or replay that finds one does nothing,
+/// whenever it comes. A crash between charge and record makes the redelivery call the gateway again
+/// (its contract: the order id is the idempotency key, the same result comes back) and publish the
+/// same message id, which the server drops as a duplicate.
 /// </summary>
 internal sealed partial class ChargeOrderHandler(
     IPaymentGateway gateway,
@@ -21,47 +23,52 @@ internal sealed partial class ChargeOrderHandler(
     public async Task HandleAsync(MessageContext<OrderCreated> message, CancellationToken cancellationToken)
     {
         var order = message.Event;
-        var (record, revision) = await records.FindAsync(order.OrderId, cancellationToken).ConfigureAwait(false)
-            ?? await ChargeAsync(order, cancellationToken).ConfigureAwait(false);
-        if (record.OutcomePublished)
+        var found = await records.FindAsync(order.OrderId, cancellationToken).ConfigureAwait(false);
+        if (found is { Record.OutcomePublished: true })
         {
-            // A redelivery or a replay: the outcome is already in the stream, whenever that was.
             return;
         }
 
-        var messageId = MessageIds.For(order.OrderId, PaymentEvents.Step);
-        if (record.Approved)
-        {
-            var paid = new PaymentSucceeded(
-                PaymentSucceeded.CurrentVersion, order.OrderId, record.PaymentId ?? string.Empty, order.Total, order.Currency, order.AcceptedAt, record.ProcessedAt);
-            await publisher.PublishAsync(PaymentEvents.Succeeded, paid, messageId, message.CorrelationId, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var failed = new PaymentFailed(
-                PaymentFailed.CurrentVersion, order.OrderId, order.Total, order.Currency, record.DeclineReason ?? "declined", order.AcceptedAt, record.ProcessedAt);
-            await publisher.PublishAsync(PaymentEvents.Failed, failed, messageId, message.CorrelationId, cancellationToken).ConfigureAwait(false);
-        }
+        // A record without the mark was written by the first version before it published: publish what it recorded.
+        var record = found?.Record ?? await ChargeAsync(order, cancellationToken).ConfigureAwait(false);
+        await PublishOutcomeAsync(order, record, message.CorrelationId, cancellationToken).ConfigureAwait(false);
 
-        await records.MarkPublishedAsync(order.OrderId, record, revision, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Charges the order and records the outcome; the first record written wins.</summary>
-    private async Task<(PaymentRecord Record, ulong Revision)> ChargeAsync(OrderCreated order, CancellationToken cancellationToken)
-    {
-        var result = await gateway.ChargeAsync(
-            new PaymentRequest(order.OrderId, order.CustomerId, order.Total, order.Currency), cancellationToken).ConfigureAwait(false);
-        var (record, revision, created) = await records.CreateOrGetAsync(
-            order.OrderId,
-            new PaymentRecord(result.Approved, result.PaymentId, result.DeclineReason, timeProvider.GetUtcNow()),
-            cancellationToken).ConfigureAwait(false);
-        if (created)
+        if (found is { } unmarked)
+        {
+            await records.MarkPublishedAsync(order.OrderId, unmarked.Record, unmarked.Revision, cancellationToken).ConfigureAwait(false);
+        }
+        else if (await records.TryCreateAsync(order.OrderId, record, cancellationToken).ConfigureAwait(false))
         {
             metrics.Processed(record.Approved);
             LogCharged(order.OrderId, record.Approved, order.Total, order.Currency);
         }
+    }
 
-        return (record, revision);
+    private async Task<PaymentRecord> ChargeAsync(OrderCreated order, CancellationToken cancellationToken)
+    {
+        var result = await gateway.ChargeAsync(
+            new PaymentRequest(order.OrderId, order.CustomerId, order.Total, order.Currency), cancellationToken).ConfigureAwait(false);
+        return new PaymentRecord(result.Approved, result.PaymentId, result.DeclineReason, timeProvider.GetUtcNow(), OutcomePublished: true);
+    }
+
+    private Task<PublishReceipt> PublishOutcomeAsync(OrderCreated order, PaymentRecord record, string correlationId, CancellationToken cancellationToken)
+    {
+        var messageId = MessageIds.For(order.OrderId, PaymentEvents.Step);
+        return record.Approved
+            ? publisher.PublishAsync(
+                PaymentEvents.Succeeded,
+                new PaymentSucceeded(
+                    PaymentSucceeded.CurrentVersion, order.OrderId, record.PaymentId ?? string.Empty, order.Total, order.Currency, order.AcceptedAt, record.ProcessedAt),
+                messageId,
+                correlationId,
+                cancellationToken)
+            : publisher.PublishAsync(
+                PaymentEvents.Failed,
+                new PaymentFailed(
+                    PaymentFailed.CurrentVersion, order.OrderId, order.Total, order.Currency, record.DeclineReason ?? "declined", order.AcceptedAt, record.ProcessedAt),
+                messageId,
+                correlationId,
+                cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charged order {OrderId}: approved {Approved}, {Amount} {Currency}")]
