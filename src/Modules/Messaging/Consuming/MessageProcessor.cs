@@ -117,9 +117,14 @@ internal sealed partial class MessageProcessor(
 
     private DeliveryInfo DescribeDelivery(INatsJSMsg<byte[]> msg)
     {
-        var metadata = msg.Metadata;
         string? correlationId = null;
         msg.Headers?.TryGetLastValue(MessageHeaders.CorrelationId, out correlationId);
+        if (AckSubject.TryParse(msg.ReplyTo, out var ack))
+        {
+            return new DeliveryInfo(definition.DurableName, msg.Subject, ack.StreamSequence, ack.DeliveryCount, ack.Timestamp, correlationId);
+        }
+
+        var metadata = msg.Metadata;
         return new DeliveryInfo(
             definition.DurableName,
             msg.Subject,
