@@ -11,6 +11,7 @@ public sealed class TransientFailureTests : NatsServerFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly FlakyPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
+    private readonly SecureLogCapture _logs = new();
     private RunningOrderHost? _host;
 
     [OneTimeSetUp]
@@ -18,7 +19,11 @@ public sealed class TransientFailureTests : NatsServerFixture
         => _host = await RunningOrderHost.StartAsync(
             Server,
             new Dictionary<string, string?> { ["Nats:Consumers:NakDelays:0"] = "00:00:00.200" },
-            TestServices.With(gateway: _gateway, sender: _sender));
+            builder =>
+            {
+                TestServices.With(gateway: _gateway, sender: _sender)(builder);
+                _logs.AddTo(Microsoft.Extensions.Logging.LogLevel.Warning)(builder);
+            });
 
     [OneTimeTearDown]
     public async Task StopHostAsync()
@@ -60,6 +65,30 @@ public sealed class TransientFailureTests : NatsServerFixture
         }
 
         audit.AssertExactlyOnce([orderId], "orders", new Dictionary<Guid, string> { [orderId] = "paid" });
+    }
+
+    [Test]
+    public async Task A_handler_failure_is_logged_with_the_delivery_and_the_order_in_its_scope()
+    {
+        var api = _host!.Api;
+        var customerId = OrderBodies.UniqueCustomerId();
+        _gateway.FailTimes(customerId, 1);
+
+        var placed = await api.PostOrderAsync(OrderBodies.Paid(customerId).ToJsonString(), correlationId: $"corr-{customerId}");
+        Assert.That(placed.Status, Is.EqualTo(System.Net.HttpStatusCode.Accepted), placed.ToString());
+        var orderId = placed.Json().GetProperty("orderId").GetGuid();
+        await api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+
+        var warning = _logs.Containing("Handler failed").Single(e => e.Contains($"OrderId={orderId}", StringComparison.Ordinal));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(warning, Does.Contain($"Consumer={PaymentProcessor} | "), warning);
+            Assert.That(warning, Does.Contain("Subject=orders.created | "), warning);
+            Assert.That(warning, Does.Match(@"StreamSequence=[1-9][0-9]* \| "), warning);
+            Assert.That(warning, Does.Contain("DeliveryCount=1 | "), warning);
+            Assert.That(warning, Does.Contain($"CorrelationId=corr-{customerId} | "), warning);
+            Assert.That(warning, Does.Match("TraceId=[0-9a-f]{32} \\| "), warning);
+        }
     }
 
     private static double Delta(IReadOnlyList<MetricSample> before, IReadOnlyList<MetricSample> after, string outcome)

@@ -24,22 +24,17 @@ internal sealed partial class MessageProcessor(
         var started = timeProvider.GetTimestamp();
         var delivery = DescribeDelivery(msg);
         using var activity = MessageActivity.StartProcess(msg.Headers, msg.Subject, definition.DurableName);
-        using var deliveryScope = logger.BeginScope(new LogScope(
-            new("Consumer", definition.DurableName),
-            new("Subject", msg.Subject),
-            new("StreamSequence", delivery.StreamSequence),
-            new("DeliveryCount", delivery.DeliveryCount),
-            new("CorrelationId", delivery.CorrelationId),
-            new("TraceId", Activity.Current?.TraceId.ToString())));
+        var scope = new DeliveryLogScope(delivery, Activity.Current?.TraceId ?? default);
+        using var deliveryScope = logger.BeginScope(scope);
 
-        var outcome = await SettleAsync(msg, delivery, activity, cancellationToken).ConfigureAwait(false);
+        var outcome = await SettleAsync(msg, delivery, activity, scope, cancellationToken).ConfigureAwait(false);
         if (outcome is not null)
         {
             metrics.Handled(definition.DurableName, outcome, timeProvider.GetElapsedTime(started).TotalSeconds);
         }
     }
 
-    private async Task<string?> SettleAsync(INatsJSMsg<byte[]> msg, DeliveryInfo delivery, Activity? activity, CancellationToken cancellationToken)
+    private async Task<string?> SettleAsync(INatsJSMsg<byte[]> msg, DeliveryInfo delivery, Activity? activity, DeliveryLogScope scope, CancellationToken cancellationToken)
     {
         var data = msg.Data ?? [];
         try
@@ -51,10 +46,8 @@ internal sealed partial class MessageProcessor(
 
             var evt = route.Decode(data);
             activity?.SetTag("orderhost.order_id", evt.OrderId);
-            using (logger.BeginScope(new LogScope(new KeyValuePair<string, object?>("OrderId", evt.OrderId))))
-            {
-                await route.InvokeAsync(services, evt, delivery, cancellationToken).ConfigureAwait(false);
-            }
+            scope.OrderId = evt.OrderId;
+            await route.InvokeAsync(services, evt, delivery, cancellationToken).ConfigureAwait(false);
         }
         catch (PermanentMessageException ex)
         {
