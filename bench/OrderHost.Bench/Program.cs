@@ -21,9 +21,9 @@ if (options.ShowHelp)
     return 0;
 }
 
-// Whatever happens, no nats-server of ours outlives this process.
-AppDomain.CurrentDomain.ProcessExit += (_, _) => NatsServerProcess.KillAll();
-AppDomain.CurrentDomain.UnhandledException += (_, _) => NatsServerProcess.KillAll();
+// Whatever happens, no child process of ours (nats-server) outlives this process.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
+AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll();
 
 using var cancellation = new CancellationTokenSource();
 var signals = 0;
@@ -39,7 +39,7 @@ void OnSignal(PosixSignalContext context)
     }
     else
     {
-        NatsServerProcess.KillAll();
+        ChildProcesses.KillAll();
     }
 }
 
