@@ -7,7 +7,8 @@ namespace OrderHost.Bench.Infrastructure;
 
 /// <summary>
 /// The application under test, with all modules, listening on 127.0.0.1: inside the benchmark process
-/// (<see cref="InProcessHost"/>). What every kind of host shares: the topology it declares and the readiness wait.
+/// (<see cref="InProcessHost"/>) or as the shipped OrderHost.dll in a child process (<see cref="HostProcess"/>).
+/// What both share: the topology they declare and the readiness wait.
 /// </summary>
 internal abstract class BenchHost(Uri baseAddress) : IAsyncDisposable
 {

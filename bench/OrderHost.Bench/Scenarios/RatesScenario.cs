@@ -60,7 +60,7 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
 
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
-        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
+        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         double ticksPerOrder = (double)Stopwatch.Frequency / rate;
         string? incomplete;
