@@ -3,6 +3,8 @@
 # builds and runs bench/OrderHost.Bench in Release. It starts its own nats-server per run on a free
 # 127.0.0.1 port with a temporary store (unless --nats-url), and writes JSON + Markdown into
 # bench/results/. Arguments go to the benchmark: bench/run.sh --quick, bench/run.sh --help.
+# Building the benchmark also builds src/Host (a project reference) into src/Host/bin/Release/net10.0/, with its
+# runtimeconfig.json and appsettings.json: what --host-process runs as a separate process.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -54,10 +54,17 @@ internal sealed class BenchOptions
     /// <summary>Raw relay: wait for the server to confirm every ack, as the host's consumers do by default.</summary>
     public bool RawDoubleAck { get; private set; }
 
+    /// <summary>Run the shipped host (OrderHost.dll) as a child process instead of inside the benchmark process.</summary>
+    public bool HostProcess { get; private set; }
+
+    /// <summary>With <see cref="HostProcess"/>: the OrderHost.dll to run; null = the host project's build output.</summary>
+    public string? HostDll { get; private set; }
+
     public bool ShowHelp { get; private set; }
 
     public static string Usage => """
-        OrderHost benchmark: raw NATS relay ceiling, the real modules in-process, HTTP, fixed-rate latency.
+        OrderHost benchmark: raw NATS relay ceiling, the real modules (in-process, or the shipped host as a
+        separate process), HTTP, fixed-rate latency.
 
         usage: bench/run.sh [options]
 
@@ -81,6 +88,11 @@ internal sealed class BenchOptions
           --nats-url URL          use this loopback server instead of starting one per scenario
                                   (no fresh store per run; pipeline-sync-always is skipped)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
+          --host-process          run the host as shipped, in a child process per run (dotnet OrderHost.dll: Server GC,
+                                  appsettings.json logging, output drained and discarded) instead of in-process; the
+                                  report adds the host process's own CPU and peak working set
+          --host-dll PATH         with --host-process: the OrderHost.dll to run (default: src/Host/bin/<configuration>/
+                                  <framework>/, built with the benchmark)
           --out DIR               where the JSON and Markdown go (default: bench/results)
           -h, --help              this text
         """;
@@ -110,6 +122,12 @@ internal sealed class BenchOptions
                     break;
                 case "--raw-double-ack":
                     o.RawDoubleAck = true;
+                    break;
+                case "--host-process":
+                    o.HostProcess = true;
+                    break;
+                case "--host-dll":
+                    o.HostDll = Value(args, ref i);
                     break;
                 case "-h" or "--help":
                     o.ShowHelp = true;
@@ -172,7 +190,9 @@ internal sealed class BenchOptions
             }
         }
 
-        return o;
+        return o.HostDll is not null && !o.HostProcess
+            ? throw new ArgumentException("--host-dll goes with --host-process.")
+            : o;
     }
 
     private static string[] ParseScenarios(string value)

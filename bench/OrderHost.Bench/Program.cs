@@ -21,9 +21,9 @@ if (options.ShowHelp)
     return 0;
 }
 
-// Whatever happens, no nats-server of ours outlives this process.
-AppDomain.CurrentDomain.ProcessExit += (_, _) => NatsServerProcess.KillAll();
-AppDomain.CurrentDomain.UnhandledException += (_, _) => NatsServerProcess.KillAll();
+// Whatever happens, no nats-server or host process of ours outlives this process.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
+AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll();
 
 using var cancellation = new CancellationTokenSource();
 var signals = 0;
@@ -39,7 +39,7 @@ void OnSignal(PosixSignalContext context)
     }
     else
     {
-        NatsServerProcess.KillAll();
+        ChildProcesses.KillAll();
     }
 }
 
@@ -54,6 +54,7 @@ var machine = MachineProbe.Describe();
 
 string? binary = null;
 string binaryVersion;
+string? hostDll = null;
 try
 {
     if (options.NatsUrl is null)
@@ -64,6 +65,11 @@ try
     {
         binaryVersion = "external";
     }
+
+    if (options.HostProcess)
+    {
+        hostDll = HostProcess.Locate(options.HostDll, repositoryRoot);
+    }
 }
 catch (InvalidOperationException ex)
 {
@@ -71,12 +77,26 @@ catch (InvalidOperationException ex)
     return 2;
 }
 
-var context = new BenchContext(options, binary);
+var context = new BenchContext(options, binary, hostDll);
+HostProcessInfo? hostProcess = null;
+if (hostDll is not null)
+{
+    var (serverGc, concurrentGc) = HostProcess.GcSettings(hostDll);
+    hostProcess = new HostProcessInfo(
+        hostDll,
+        serverGc,
+        concurrentGc,
+        "appsettings.json as shipped (Default: Information); stdout and stderr to pipes, drained and discarded",
+        ["alloc_bytes_per_order", "gen0/gen1/gen2", "thread_pool_threads"]);
+}
 Console.Error.WriteLine(FormattableString.Invariant(
     $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios)}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
 Console.Error.WriteLine(binary is null
     ? $"bench: external nats-server at {options.NatsUrl}"
     : $"bench: nats-server {binaryVersion} ({binary}), a fresh one per run on 127.0.0.1");
+Console.Error.WriteLine(hostProcess is null
+    ? "bench: host in-process (logging at Warning)"
+    : $"bench: host as a separate process per run: dotnet {hostProcess.Dll} (GC {(hostProcess.ServerGc ? "server" : "workstation")}, shipped logging, output drained and discarded)");
 
 var scenarios = new List<IScenario>();
 foreach (var name in options.Scenarios)
@@ -138,6 +158,8 @@ var report = new BenchReport(
     args,
     machine,
     new ServerInfo(context.ServerVersion ?? binaryVersion, binary, options.NatsUrl, "file", 1),
+    hostProcess is null ? "in-process" : "process",
+    hostProcess,
     new BenchSettings(
         options.Quick ? "quick" : "full",
         options.Runs,
@@ -158,7 +180,7 @@ var report = new BenchReport(
         new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck)),
     ReportWriter.Summarize(results, options.Runs),
     failures,
-    ReportWriter.Notes);
+    ReportWriter.Notes(hostProcess is not null));
 
 var outputDirectory = options.OutputDirectory
     ?? (repositoryRoot is null ? Path.Combine(Environment.CurrentDirectory, "bench-results") : Path.Combine(repositoryRoot, "bench", "results"));

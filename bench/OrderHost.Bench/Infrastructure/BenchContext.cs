@@ -1,12 +1,15 @@
 namespace OrderHost.Bench.Infrastructure;
 
 /// <summary>What every scenario run needs to set itself up.</summary>
-internal sealed class BenchContext(BenchOptions options, string? serverBinary)
+internal sealed class BenchContext(BenchOptions options, string? serverBinary, string? hostDll)
 {
     public BenchOptions Options { get; } = options;
 
     /// <summary>The nats-server to start per run; null with <c>--nats-url</c>.</summary>
     public string? ServerBinary { get; } = serverBinary;
+
+    /// <summary>With <c>--host-process</c>: the OrderHost.dll to run as a child process per run; null runs the host in-process.</summary>
+    public string? HostDll { get; } = hostDll;
 
     /// <summary>The version the server reported in its INFO (first connection).</summary>
     public string? ServerVersion { get; set; }
@@ -14,7 +17,8 @@ internal sealed class BenchContext(BenchOptions options, string? serverBinary)
 
 /// <summary>
 /// Everything one run stands on: a fresh server (or the external one), the benchmark's own
-/// connection, and optionally the in-process host with an HTTP client for it. Disposing stops it all.
+/// connection, and optionally the host (in-process, or a child process with <c>--host-process</c>) with an
+/// HTTP client for it. Disposing stops it all.
 /// </summary>
 internal sealed class BenchEnvironment : IAsyncDisposable
 {
@@ -38,7 +42,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public NatsJSContext JetStream { get; }
 
-    public InProcessHost? Host { get; private set; }
+    public BenchHost? Host { get; private set; }
 
     public HttpClient? Http { get; private set; }
 
@@ -70,7 +74,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             context.ServerVersion ??= connection.ServerInfo?.Version;
             if (withHost)
             {
-                env.Host = await InProcessHost.StartAsync(url, cancellationToken).ConfigureAwait(false);
+                env.Host = context.HostDll is { } dll
+                    ? await HostProcess.StartAsync(dll, url, cancellationToken).ConfigureAwait(false)
+                    : await InProcessHost.StartAsync(url, cancellationToken).ConfigureAwait(false);
                 env.Http = NewHttpClient(env.Host.BaseAddress, maxHttpConnections);
                 await env.Host.WaitReadyAsync(env.Http, env.JetStream, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             }

@@ -4,10 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHost.Host;
-using OrderHost.Messaging.Configuration;
-using OrderHost.Notifications.Contracts;
-using OrderHost.Orders.Contracts;
-using OrderHost.Payments.Contracts;
 
 namespace OrderHost.Bench.Infrastructure;
 
@@ -16,24 +12,16 @@ namespace OrderHost.Bench.Infrastructure;
 /// benchmark process: Kestrel on 127.0.0.1 with a free port, pointed at the benchmark's server.
 /// Only logging is changed (Warning: the host logs at Information per order).
 /// </summary>
-internal sealed class InProcessHost : IAsyncDisposable
+internal sealed class InProcessHost : BenchHost
 {
-    /// <summary>Every durable consumer the modules declare; measuring starts once all of them exist.</summary>
-    public static readonly string[] DurableConsumers =
-        [PaymentConsumers.Processor, OrderConsumers.Projection, NotificationConsumers.Paid, NotificationConsumers.Failed];
-
     private readonly WebApplication _app;
     private int _disposed;
 
     private InProcessHost(WebApplication app, Uri baseAddress)
+        : base(baseAddress)
     {
         _app = app;
-        BaseAddress = baseAddress;
     }
-
-    public Uri BaseAddress { get; }
-
-    public static string StreamName => new NatsOptions().Stream.Name;
 
     public static async Task<InProcessHost> StartAsync(string natsUrl, CancellationToken cancellationToken)
     {
@@ -68,51 +56,7 @@ internal sealed class InProcessHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Ready = /health/ready answers 200 and every durable consumer exists on the server.</summary>
-    public async Task WaitReadyAsync(HttpClient http, INatsJSContext jetStream, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        var lastProblem = "not asked yet";
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    // The consumers exist only once the topology is provisioned: ask the server first.
-                    foreach (var durable in DurableConsumers)
-                    {
-                        await jetStream.GetConsumerAsync(StreamName, durable, cts.Token).ConfigureAwait(false);
-                    }
-
-                    using var response = await http.GetAsync(new Uri(BaseAddress, "/health/ready"), cts.Token).ConfigureAwait(false);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-
-                    lastProblem = $"/health/ready answered {(int)response.StatusCode}";
-                }
-                catch (NatsJSApiException ex)
-                {
-                    lastProblem = $"consumer not there yet: {ex.Error.Description}";
-                }
-                catch (HttpRequestException ex)
-                {
-                    lastProblem = ex.Message;
-                }
-
-                await Task.Delay(50, cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The host did not become ready within {timeout.TotalSeconds} s ({lastProblem}).");
-        }
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {

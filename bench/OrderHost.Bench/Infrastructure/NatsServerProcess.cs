@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -10,12 +8,11 @@ namespace OrderHost.Bench.Infrastructure;
 /// <summary>
 /// One nats-server of the benchmark's own: a temporary store, a free port on 127.0.0.1 (and nothing
 /// else: no cluster, no gateway, no monitoring port), JetStream with the requested sync_interval.
-/// Every started server is tracked so that a failure, Ctrl-C or process exit still stops it.
+/// Every started server is tracked (<see cref="ChildProcesses"/>) so that a failure, Ctrl-C or process exit still stops it.
 /// </summary>
 internal sealed partial class NatsServerProcess : IAsyncDisposable
 {
     private static readonly Version MinimumVersion = new(2, 12, 0);
-    private static readonly ConcurrentDictionary<int, Process> Running = new();
 
     // Loopback only: never through a proxy from the environment.
     private static readonly HttpClient Monitor = new(new SocketsHttpHandler { UseProxy = false });
@@ -46,21 +43,7 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
     public string? SyncInterval { get; }
 
     /// <summary>CPU time (user + system) the server used so far.</summary>
-    public TimeSpan CpuTime
-    {
-        get
-        {
-            try
-            {
-                _process.Refresh();
-                return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
-            }
-            catch (InvalidOperationException)
-            {
-                return TimeSpan.Zero;
-            }
-        }
-    }
+    public TimeSpan CpuTime => ChildProcesses.CpuTime(_process);
 
     public static string SyncIntervalLabel(string? syncInterval) => syncInterval ?? "default (2m)";
 
@@ -112,38 +95,29 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var directory = Directory.CreateTempSubdirectory("orderhost-bench-");
-            var port = FreeLoopbackPort();
-            var monitorPort = FreeLoopbackPort();
+            var port = ChildProcesses.FreeLoopbackPort();
+            var monitorPort = ChildProcesses.FreeLoopbackPort();
             var config = Path.Combine(directory.FullName, "nats-server.conf");
             await File.WriteAllTextAsync(config, ConfigFor(port, monitorPort, Path.Combine(directory.FullName, "store"), syncInterval), cancellationToken).ConfigureAwait(false);
 
             var output = new ConcurrentQueue<string>();
-            var process = new Process
-            {
-                StartInfo = new ProcessStartInfo(binary)
-                {
-                    ArgumentList = { "-c", config },
-                    UseShellExecute = false,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    WorkingDirectory = directory.FullName,
-                },
-                EnableRaisingEvents = true,
-            };
-            process.OutputDataReceived += (_, e) => Keep(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
+            Process process;
             try
             {
-                process.Start();
+                process = ChildProcesses.Start(new ProcessStartInfo(binary)
+                {
+                    ArgumentList = { "-c", config },
+                    WorkingDirectory = directory.FullName,
+                });
             }
             catch
             {
-                process.Dispose();
                 directory.Delete(recursive: true);
                 throw;
             }
 
-            Running[process.Id] = process;
+            process.OutputDataReceived += (_, e) => Keep(output, e.Data);
+            process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
@@ -162,27 +136,6 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
                 await server.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-        }
-    }
-
-    /// <summary>Last resort (process exit, unhandled failure): kill whatever is still running.</summary>
-    public static void KillAll()
-    {
-        foreach (var (id, process) in Running)
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-
-            Running.TryRemove(id, out _);
         }
     }
 
@@ -238,8 +191,7 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
         }
         finally
         {
-            Running.TryRemove(_process.Id, out _);
-            _process.Dispose();
+            ChildProcesses.Release(_process);
         }
 
         try
@@ -266,39 +218,15 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
         }
         """;
 
-    private async Task WaitListeningAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"nats-server exited with code {_process.ExitCode}:{Environment.NewLine}{OutputTail()}");
-            }
-
-            if (_output.Any(l => l.Contains("Server is ready", StringComparison.Ordinal)))
-            {
-                using var client = new TcpClient();
-                try
-                {
-                    await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    // Not yet.
-                }
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"nats-server did not become ready on port {Port} within {timeout.TotalSeconds} s:{Environment.NewLine}{OutputTail()}");
-            }
-
-            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task WaitListeningAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        => ChildProcesses.WaitListeningAsync(
+            _process,
+            "nats-server",
+            Port,
+            () => _output.Any(l => l.Contains("Server is ready", StringComparison.Ordinal)),
+            () => OutputTail(),
+            timeout,
+            cancellationToken);
 
     private static void Keep(ConcurrentQueue<string> output, string? line)
     {
@@ -311,15 +239,6 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
         while (output.Count > 200 && output.TryDequeue(out _))
         {
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task<string?> ReadVersionAsync(string binary, CancellationToken cancellationToken)

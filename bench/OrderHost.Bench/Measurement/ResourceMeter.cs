@@ -2,28 +2,39 @@ using OrderHost.Bench.Infrastructure;
 
 namespace OrderHost.Bench.Measurement;
 
-/// <summary>What a measured phase cost: this process's CPU and allocations, its peak working set, the server's CPU.</summary>
+/// <summary>
+/// What a measured phase cost: this process's CPU and allocations, its peak working set, the server's CPU; with a
+/// host process (<c>--host-process</c>) also that process's CPU, peak working set and output.
+/// </summary>
 internal sealed class ResourceMeter : IAsyncDisposable
 {
     private readonly NatsServerProcess? _server;
+    private readonly HostProcess? _host;
     private readonly TimeSpan _cpuStart;
     private readonly TimeSpan _serverCpuStart;
+    private readonly TimeSpan _hostCpuStart;
+    private readonly (long Lines, long Bytes) _hostOutputStart;
     private readonly long _allocatedStart;
     private readonly int[] _collectionsStart;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampler;
     private long _peakWorkingSet;
+    private long _hostPeakWorkingSet;
     private int _peakThreads;
     private ResourceUsage? _result;
     private ServerCounters? _serverStart;
     private readonly (double Busy, double Total)? _machineStart = MachineCpu.Read();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
-    private ResourceMeter(NatsServerProcess? server)
+    private ResourceMeter(NatsServerProcess? server, HostProcess? host)
     {
         _server = server;
+        _host = host;
         _peakWorkingSet = Environment.WorkingSet;
+        _hostPeakWorkingSet = host?.WorkingSetBytes() ?? 0;
         _serverCpuStart = server?.CpuTime ?? TimeSpan.Zero;
+        _hostCpuStart = host?.CpuTime ?? TimeSpan.Zero;
+        _hostOutputStart = host is null ? default : (host.OutputLines, host.OutputBytes);
         _collectionsStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         _allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
         using (var self = Process.GetCurrentProcess())
@@ -34,10 +45,11 @@ internal sealed class ResourceMeter : IAsyncDisposable
         _sampler = SampleAsync(_stop.Token);
     }
 
-    public static async Task<ResourceMeter> StartAsync(NatsServerProcess? server, CancellationToken cancellationToken)
+    /// <summary>Meters this process and, of <paramref name="env"/>, its server and its host process (if the host is one).</summary>
+    public static async Task<ResourceMeter> StartAsync(BenchEnvironment env, CancellationToken cancellationToken)
     {
-        var serverStart = server is null ? null : await server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
-        return new ResourceMeter(server) { _serverStart = serverStart };
+        var serverStart = env.Server is null ? null : await env.Server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+        return new ResourceMeter(env.Server, env.Host as HostProcess) { _serverStart = serverStart };
     }
 
     public async Task<ResourceUsage> StopAsync()
@@ -57,6 +69,8 @@ internal sealed class ResourceMeter : IAsyncDisposable
         var wall = Stopwatch.GetElapsedTime(_startedAt);
         var machineEnd = MachineCpu.Read();
         var serverCpu = _server is null ? (TimeSpan?)null : _server.CpuTime - _serverCpuStart;
+        var hostCpu = _host is null ? (TimeSpan?)null : _host.CpuTime - _hostCpuStart;
+        var hostOutput = _host is null ? default : (Lines: _host.OutputLines - _hostOutputStart.Lines, Bytes: _host.OutputBytes - _hostOutputStart.Bytes);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sampler.ConfigureAwait(false);
         Sample();
@@ -79,7 +93,8 @@ internal sealed class ResourceMeter : IAsyncDisposable
             GC.CollectionCount(2) - _collectionsStart[2],
             serverTraffic,
             wall,
-            _machineStart is { } m0 && machineEnd is { } m1 ? TimeSpan.FromSeconds(m1.Busy - m0.Busy) : null);
+            _machineStart is { } m0 && machineEnd is { } m1 ? TimeSpan.FromSeconds(m1.Busy - m0.Busy) : null,
+            hostCpu is { } h ? new HostProcessUsage(h, Interlocked.Read(ref _hostPeakWorkingSet), hostOutput.Lines, hostOutput.Bytes) : null);
         return _result;
     }
 
@@ -113,13 +128,21 @@ internal sealed class ResourceMeter : IAsyncDisposable
             Volatile.Write(ref _peakThreads, threads);
         }
 
-        var now = Environment.WorkingSet;
+        RaisePeak(ref _peakWorkingSet, Environment.WorkingSet);
+        if (_host?.WorkingSetBytes() is { } host)
+        {
+            RaisePeak(ref _hostPeakWorkingSet, host);
+        }
+    }
+
+    private static void RaisePeak(ref long peak, long now)
+    {
         long seen;
         do
         {
-            seen = Interlocked.Read(ref _peakWorkingSet);
+            seen = Interlocked.Read(ref peak);
         }
-        while (now > seen && Interlocked.CompareExchange(ref _peakWorkingSet, now, seen) != seen);
+        while (now > seen && Interlocked.CompareExchange(ref peak, now, seen) != seen);
     }
 }
 
@@ -134,18 +157,22 @@ internal sealed record ResourceUsage(
     int Gen2Collections,
     ServerCounters? ServerTraffic,
     TimeSpan Wall,
-    TimeSpan? MachineBusy)
+    TimeSpan? MachineBusy,
+    HostProcessUsage? Host)
 {
     /// <summary>
     /// Cores kept busy by everything else on the machine (other processes, unattributed kernel work) while
-    /// the phase ran: machine busy time minus this process and the server, over the wall time.
+    /// the phase ran: machine busy time minus this process, the server and the host process, over the wall time.
     /// </summary>
     public double? OtherCores => MachineBusy is { } busy && Wall > TimeSpan.Zero
-        ? Math.Max(0, (busy - ProcessCpu - (ServerCpu ?? TimeSpan.Zero)).TotalSeconds / Wall.TotalSeconds)
+        ? Math.Max(0, (busy - ProcessCpu - (ServerCpu ?? TimeSpan.Zero) - (Host?.Cpu ?? TimeSpan.Zero)).TotalSeconds / Wall.TotalSeconds)
         : null;
 
     public double? MachineBusyCores => MachineBusy is { } busy && Wall > TimeSpan.Zero ? busy.TotalSeconds / Wall.TotalSeconds : null;
 }
+
+/// <summary>The host process's share of a measured phase (<c>--host-process</c>): CPU, peak resident set (sampled), output written.</summary>
+internal sealed record HostProcessUsage(TimeSpan Cpu, long PeakWorkingSetBytes, long OutputLines, long OutputBytes);
 
 /// <summary>Machine-wide CPU time from /proc/stat, in seconds (busy = everything but idle and iowait).</summary>
 internal static class MachineCpu

@@ -55,10 +55,23 @@ internal sealed record RunMetrics
 
     public double AllocBytesPerOrder { get; init; }
 
+    /// <summary><c>--host-process</c>: CPU time of the host process alone during the measured phase.</summary>
+    [JsonPropertyName("host_process_cpu_s_per_1k_orders")]
+    public double? HostProcessCpuSPer1kOrders { get; init; }
+
+    /// <summary><c>--host-process</c>: the host process's peak resident set (VmRSS, sampled every 50 ms).</summary>
+    public double? HostProcessPeakWorkingSetMb { get; init; }
+
+    /// <summary><c>--host-process</c>: lines the host wrote (stdout + stderr, its shipped logging) per order.</summary>
+    public double? HostProcessLogLinesPerOrder { get; init; }
+
+    /// <summary><c>--host-process</c>: bytes the host wrote (stdout + stderr) per order.</summary>
+    public double? HostProcessLogBytesPerOrder { get; init; }
+
     /// <summary>Machine-wide busy cores during the measured phase (/proc/stat), of <see cref="MachineInfo.Cores"/>.</summary>
     public double? MachineBusyCores { get; init; }
 
-    /// <summary>Busy cores not accounted to this process or the server: other processes (a shared machine) and unattributed kernel work.</summary>
+    /// <summary>Busy cores not accounted to this process, the server or the host process: other processes (a shared machine) and unattributed kernel work.</summary>
     public double? OtherCores { get; init; }
 
     /// <summary>Most thread-pool threads seen during the measured phase (sampled every 50 ms).</summary>
@@ -95,6 +108,10 @@ internal sealed record RunMetrics
         ServerMsgsOutPerOrder = Med(runs, r => r.ServerMsgsOutPerOrder),
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
+        HostProcessCpuSPer1kOrders = Med(runs, r => r.HostProcessCpuSPer1kOrders),
+        HostProcessPeakWorkingSetMb = Med(runs, r => r.HostProcessPeakWorkingSetMb),
+        HostProcessLogLinesPerOrder = Med(runs, r => r.HostProcessLogLinesPerOrder),
+        HostProcessLogBytesPerOrder = Med(runs, r => r.HostProcessLogBytesPerOrder),
         ThreadPoolThreads = (int)Med(runs, r => r.ThreadPoolThreads)!.Value,
         MachineBusyCores = Med(runs, r => r.MachineBusyCores),
         OtherCores = Med(runs, r => r.OtherCores),
@@ -162,6 +179,12 @@ internal sealed record MachineInfo(
     bool TieredPgo,
     string NatsClient);
 
+/// <summary>
+/// <c>--host-process</c>: how the host ran. <see cref="NotMeasured"/> names what cannot be read from outside its
+/// process (the per-run fields for it stay null).
+/// </summary>
+internal sealed record HostProcessInfo(string Dll, bool ServerGc, bool ConcurrentGc, string Logging, IReadOnlyList<string> NotMeasured);
+
 internal sealed record ServerInfo(string Version, string? Binary, string? ExternalUrl, string Storage, int Replicas);
 
 internal sealed record BenchSettings(
@@ -191,6 +214,10 @@ internal sealed record BenchReport(
     IReadOnlyList<string> Arguments,
     MachineInfo Machine,
     ServerInfo Nats,
+
+    /// <summary>"in-process" (the host inside the benchmark process) or "process" (<c>--host-process</c>).</summary>
+    string HostMode,
+    HostProcessInfo? HostProcess,
     BenchSettings Settings,
     IReadOnlyList<ScenarioReport> Scenarios,
     IReadOnlyList<string> Failures,

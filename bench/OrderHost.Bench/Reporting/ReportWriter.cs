@@ -59,31 +59,37 @@ internal static class ReportWriter
         var s = report.Settings;
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
+        var hostProcess = report.HostProcess is not null;
         sb.AppendLine(inv, $"# OrderHost benchmark, {report.StartedAt:yyyy-MM-dd HH:mm} UTC ({s.Mode} mode, {report.WallS:0} s)");
         sb.AppendLine();
         sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)} (runtime defaults)");
         sb.AppendLine(inv, $"- Server: nats-server {report.Nats.Version}, single node on 127.0.0.1, {report.Nats.Storage} storage, R{report.Nats.Replicas}; {(report.Nats.ExternalUrl is null ? "a fresh server and store per run" : "external server " + report.Nats.ExternalUrl + " (stores not fresh)")}; client {m.NatsClient}");
+        sb.AppendLine(report.HostProcess is { } h
+            ? $"- Host: the shipped {h.Dll} as a separate process (dotnet, its own folder), GC {(h.ServerGc ? "server" : "workstation")}, concurrent {OnOff(h.ConcurrentGc)}; logging: {h.Logging}"
+            : "- Host: in the benchmark process (OrderHostApplication.Build, logging at Warning)");
         sb.AppendLine(inv, $"- Payload: OrderCreated {s.OrderCreatedPayloadBytes} B (the raw relay forwards the same bytes on every hop); HTTP body {s.HttpBodyBytes} B");
         sb.AppendLine(inv, $"- Runs: {s.Runs} measured per scenario {(s.WarmupS > 0 ? $"after discarded warm-up runs (repeated until {s.WarmupS:0} s were spent, at least one)" : "with no discarded warm-up run")}, each column the median of the successful runs (orders/s: min–max in brackets); warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
         sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch {HostConsumers.PullBatch}, {HostConsumers.MaxConcurrency} handlers per consumer, double acks except the projection, KV reads/writes per hop)");
         sb.AppendLine();
-        sb.AppendLine("| scenario | sync_interval | orders/run | orders/s | × raw | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order | runs ok |");
-        sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        sb.AppendLine($"| scenario | sync_interval | orders/run | orders/s | × raw | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order |{(hostProcess ? " CPU s/1k orders (host process) | peak WS MB (host process) | alloc KB/order (host process) |" : string.Empty)} runs ok |");
+        sb.AppendLine($"|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|--:|" : string.Empty)}--:|");
         foreach (var row in report.Scenarios)
         {
             var x = row.Median;
-            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)}{Spread(row)} | {Ratio(row.OrdersPerSToRaw)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} | {row.Runs - row.FailedRuns}/{row.Runs} |");
+            var hostCells = hostProcess ? $" {D(x?.HostProcessCpuSPer1kOrders, "0.000")} | {D(x?.HostProcessPeakWorkingSetMb, "0")} | — |" : string.Empty;
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)}{Spread(row)} | {Ratio(row.OrdersPerSToRaw)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} |{hostCells} {row.Runs - row.FailedRuns}/{row.Runs} |");
         }
 
         sb.AppendLine();
         sb.AppendLine("Where the time goes: per hop, from the stream's store timestamps (created → paid: consumer pickup + handler + publish of the payment event; paid → notified: the same for the notification), and the messages nats-server exchanged with clients per order (/varz: publishes, acks, JetStream API and KV requests in; deliveries and replies out):");
         sb.AppendLine();
-        sb.AppendLine("| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order | machine busy (cores) | of which other (cores) |");
-        sb.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        sb.AppendLine($"| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order | machine busy (cores) | of which other (cores) |{(hostProcess ? " host log lines/order | host log B/order |" : string.Empty)}");
+        sb.AppendLine($"|---|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|" : string.Empty)}");
         foreach (var row in report.Scenarios.Where(r => r.Median is not null))
         {
             var x = row.Median!;
-            sb.AppendLine(inv, $"| {RowLabel(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.0")} | {D(x.ServerMsgsOutPerOrder, "0.0")} | {D(x.MachineBusyCores, "0.00")} | {D(x.OtherCores, "0.00")} |");
+            var hostCells = hostProcess ? $" {D(x.HostProcessLogLinesPerOrder, "0.0")} | {D(x.HostProcessLogBytesPerOrder, "0")} |" : string.Empty;
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.0")} | {D(x.ServerMsgsOutPerOrder, "0.0")} | {D(x.MachineBusyCores, "0.00")} | {D(x.OtherCores, "0.00")} |{hostCells}");
         }
 
         sb.AppendLine();
@@ -108,14 +114,23 @@ internal static class ReportWriter
         return sb.ToString();
     }
 
-    public static IReadOnlyList<string> Notes => [
+    /// <summary>The report's notes; <paramref name="hostProcess"/> (<c>--host-process</c>) changes what the bench figures cover.</summary>
+    public static IReadOnlyList<string> Notes(bool hostProcess) => [
         "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified; the others: orders.notified seen by the benchmark's ordered consumer). × raw: that figure over the raw relay's median in this same invocation.",
         "raw and pipeline e2e: publish → completion while the publisher runs flat out (window of unacknowledged publishes, no cap on orders in flight): this is queueing at saturation, not service time. For latency at a given load read the rates rows.",
         "http: accepted/s is 202s per second (× raw beside it); POST p50/p99 is the request until its 202; e2e is the 202 → orders.notified.",
         "rates: open loop at the target rate (bursts of 1–2 orders per millisecond timer tick); orders/s is the completion rate (≈ the target when the host keeps up), accepted/s the 202 rate; e2e is the 202 → orders.notified (HdrHistogram); POST is measured from each order's scheduled send time, so a stalled send counts in full (no coordinated omission).",
-        "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw, the publisher, both relays and the sink. nats-server: the server process's CPU time.",
-        "peak WS: working set of the benchmark process (host + load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (host + load generator).",
-        "machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed.",
+        .. hostProcess
+            ? (string[])[
+                "--host-process: pipeline, http and rates ran the shipped host (OrderHost.dll) as a separate process with its own runtimeconfig.json (GC as stated above) and appsettings.json (logging at Information, a few lines per order); its stdout and stderr went to pipes that the benchmark drained and discarded (host log lines and bytes per order: second table). Its readiness: every durable consumer exists and /health/ready answers 200, as in-process.",
+                "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase: for pipeline, http and rates the load generator, the observer and the draining of the host's output only (the host is a separate process); for raw, the publisher, both relays and the sink. host process: that process's CPU time (/proc user + system, delta over the measured phase). nats-server: the server process's CPU time.",
+                "peak WS: working set of the benchmark process (the load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (the load generator). peak WS (host process): its VmRSS (/proc/<pid>/status) sampled on the same 50 ms loop. alloc KB/order (host process): not measurable from outside its process, so — (null in the JSON); the same holds for its GC counts and thread-pool threads, which the JSON figures give for the benchmark process only.",
+            ]
+            : [
+                "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw, the publisher, both relays and the sink. nats-server: the server process's CPU time.",
+                "peak WS: working set of the benchmark process (host + load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (host + load generator).",
+            ],
+        $"machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process{(hostProcess ? ", the host process" : string.Empty)} nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed.",
         "sync_interval: how often nats-server fsyncs JetStream writes; 'always' fsyncs before every acknowledgement (pipeline-sync-always).",
     ];
 
@@ -173,7 +188,13 @@ internal static class ReportWriter
             text.Append(inv, $", POST p50 {p.P50Ms:0.00} ms p99 {p.P99Ms:0.00} ms");
         }
 
-        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k, machine busy {m.MachineBusyCores:0.00} cores (other {m.OtherCores:0.00})");
+        text.Append(inv, $", CPU {m.CpuSPer1kOrders:0.000} s/1k");
+        if (m.HostProcessCpuSPer1kOrders is { } hostCpu)
+        {
+            text.Append(inv, $" (host process {hostCpu:0.000} s/1k, peak WS {m.HostProcessPeakWorkingSetMb:0} MB)");
+        }
+
+        text.Append(inv, $", machine busy {m.MachineBusyCores:0.00} cores (other {m.OtherCores:0.00})");
         if (result.Failure is not null)
         {
             text.Append(inv, $" — FAILED: {result.Failure}");

@@ -30,9 +30,9 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         observer.Tracker = tracker;
         var failures = new PostFailures();
         var postTicks = new long[orders];
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
-        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
+        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
         string? incomplete;
@@ -65,7 +65,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
             AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
             Post = LatencySummary.FromTicks(postTicks.Where(t => t > 0)),
         };
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, InProcessHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
         var failure = failures.Describe() ?? incomplete;
         return [new RunResult(Name, run, env.SyncInterval, metrics, failure)];
     }

@@ -31,9 +31,9 @@ internal sealed class NotifiedObserver : IAsyncDisposable
 
     public static async Task<NotifiedObserver> StartAsync(INatsJSContext jetStream, CancellationToken cancellationToken)
     {
-        var stream = await jetStream.GetStreamAsync(InProcessHost.StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var stream = await jetStream.GetStreamAsync(BenchHost.StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
         var consumer = await jetStream.CreateOrderedConsumerAsync(
-            InProcessHost.StreamName,
+            BenchHost.StreamName,
             new NatsJSOrderedConsumerOpts
             {
                 FilterSubjects = [NotificationEvents.Notified.Subject],

@@ -37,9 +37,9 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
         var tracker = new CompletionTracker(orders);
         observer.Tracker = tracker;
         var counters = new PublishCounters();
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
-        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
+        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
         await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
@@ -52,7 +52,7 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var metrics = await Measure.WithHopsAsync(
-            Measure.Metrics(orders, tracker, first, usage), env.JetStream, InProcessHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+            Measure.Metrics(orders, tracker, first, usage), env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 

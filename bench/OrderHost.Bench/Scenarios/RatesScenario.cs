@@ -58,9 +58,9 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
         long lastAccepted = 0;
         var sent = 0;
 
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, InProcessHost.StreamName, cancellationToken).ConfigureAwait(false);
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
-        await using var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false);
+        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         double ticksPerOrder = (double)Stopwatch.Frequency / rate;
         string? incomplete;
@@ -102,7 +102,7 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
             MaxSendLagMs = Math.Round(Measure.Seconds(maxLag) * 1000, 3),
             Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
         };
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, InProcessHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
         var failure = failures.Describe() ?? incomplete;
         return new RunResult(name, run, env.SyncInterval, metrics, failure);
 

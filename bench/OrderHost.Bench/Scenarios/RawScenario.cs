@@ -66,7 +66,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             var counters = new PublishCounters();
             var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
             Measure.SettleMemory();
-            await using (var meter = await ResourceMeter.StartAsync(env.Server, cancellationToken).ConfigureAwait(false))
+            await using (var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false))
             {
                 var first = Stopwatch.GetTimestamp();
                 string? incomplete;
