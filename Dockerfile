@@ -32,8 +32,7 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     Modules__Payments__Enabled=true \
     Modules__Notifications__Enabled=true \
     Logging__Console__FormatterName=json \
-    Logging__Console__FormatterOptions__TimestampFormat=yyyy-MM-ddTHH:mm:ss.fffZ \
-    DOTNET_gcServer=0
+    Logging__Console__FormatterOptions__TimestampFormat=yyyy-MM-ddTHH:mm:ss.fffZ
 EXPOSE 8080
 # The base image's unprivileged "app" user (uid 1654).
 USER $APP_UID
