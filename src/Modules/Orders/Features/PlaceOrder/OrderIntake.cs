@@ -89,7 +89,7 @@ internal sealed partial class OrderIntake(
 
     private Guid NewOrderId() => Guid.CreateVersion7(timeProvider.GetUtcNow());
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} accepted (correlation {CorrelationId}, stream sequence {Sequence})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} accepted (correlation {CorrelationId}, stream sequence {Sequence})")]
     private partial void LogAccepted(Guid orderId, string correlationId, ulong sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order not accepted: JetStream unavailable (timeout {Timeout})")]

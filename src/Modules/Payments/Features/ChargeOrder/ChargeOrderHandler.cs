@@ -71,6 +71,6 @@ internal sealed partial class ChargeOrderHandler(
                 cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Charged order {OrderId}: approved {Approved}, {Amount} {Currency}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Charged order {OrderId}: approved {Approved}, {Amount} {Currency}")]
     private partial void LogCharged(Guid orderId, bool approved, decimal amount, string currency);
 }
