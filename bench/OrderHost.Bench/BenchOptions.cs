@@ -57,6 +57,9 @@ internal sealed class BenchOptions
     /// <summary>Run the shipped host (OrderHost.dll) as a child process instead of inside the benchmark process.</summary>
     public bool HostProcess { get; private set; }
 
+    /// <summary>Orders pushed through each fresh child host before measuring (default with <c>--host-process</c>).</summary>
+    public const int ProcessHostWarmup = 20_000;
+
     /// <summary>With <see cref="HostProcess"/>: the OrderHost.dll to run; null = the host project's build output.</summary>
     public string? HostDll { get; private set; }
 
@@ -71,7 +74,8 @@ internal sealed class BenchOptions
           --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
           --runs N                runs per scenario; the report shows the median (default 3, quick 1)
           --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
-                                  before measuring, so the JIT has tiered up the hot paths (default 20, quick 0)
+                                  before measuring, so the JIT has tiered up the hot paths (default 20, quick 0,
+                                  0 with --host-process: its host is fresh in every run)
           --scenarios a,b,...     any of: raw, pipeline, http, rates, pipeline-sync-always (default: all)
           --orders N              orders per run of raw and pipeline (default 20000)
           --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
@@ -80,7 +84,8 @@ internal sealed class BenchOptions
           --rate-orders N         orders per rate (default 3000)
           --concurrency N         HTTP workers of the http scenario (default 32)
           --window N              publish acknowledgements in flight per publisher (default 256)
-          --warmup N              orders before measuring, per fresh server (default 1000; quick 100)
+          --warmup N              orders before measuring, per fresh server (default 1000; quick 100;
+                                  20000 with --host-process, so the fresh child host has tiered up)
           --timeout SECONDS       completion deadline after the last order was sent (default 120; quick 30)
           --sync-interval VALUE   nats-server jetstream sync_interval for all but pipeline-sync-always
                                   (default 1s, as in nats-server.conf; 'default' = server default, 2 min)
@@ -190,9 +195,20 @@ internal sealed class BenchOptions
             }
         }
 
-        return o.HostDll is not null && !o.HostProcess
-            ? throw new ArgumentException("--host-dll goes with --host-process.")
-            : o;
+        if (o.HostDll is not null && !o.HostProcess)
+        {
+            throw new ArgumentException("--host-dll goes with --host-process.");
+        }
+
+        // A child host is fresh in every run, so discarded runs warm nothing that is measured: instead each
+        // run pushes enough orders through its own host first for the JIT to tier up (unless told otherwise).
+        if (o.HostProcess && !o.Quick)
+        {
+            o.Warmup = args.Contains("--warmup") ? o.Warmup : ProcessHostWarmup;
+            o.WarmupTime = args.Contains("--warmup-seconds") ? o.WarmupTime : TimeSpan.Zero;
+        }
+
+        return o;
     }
 
     private static string[] ParseScenarios(string value)
