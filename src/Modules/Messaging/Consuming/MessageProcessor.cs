@@ -70,7 +70,7 @@ internal sealed partial class MessageProcessor(
         }
 
         return await TrySettleAsync(
-            () => definition.Settings.DoubleAck ? ConfirmedAck.SendAsync(msg, cancellationToken) : msg.AckAsync(cancellationToken: cancellationToken),
+            () => definition.Settings.DoubleAck ? ConfirmedAck.SendAsync(msg, cancellationToken) : msg.AckAsync(AckOpts(), cancellationToken),
             "ack").ConfigureAwait(false);
     }
 
