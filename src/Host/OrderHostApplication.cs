@@ -79,6 +79,7 @@ public static class OrderHostApplication
                 // (a typo such as "quantiy") is a 400, not silently dropped.
                 c.Serializer.Options.AllowDuplicateProperties = false;
                 c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+                c.Serializer.ResponseSerializer = SizedJsonResponses.Writer(c.Serializer.Options);
             });
 
             // Messages name fields as clients spell them ("customerId", not "Customer Id").
