@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using NATS.Client.Core;
-using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Notifications.Infrastructure;
@@ -27,20 +25,14 @@ internal sealed class SentNotifications([FromKeyedServices(NotificationsModule.N
     public async Task<bool> TryRecordAsync(Guid orderId, string kind, SentNotification record, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var created = await store.TryCreateAsync(Key(orderId, kind), Serialize(record), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return created.Success || (created.Error is NatsKVCreateException ? false : throw created.Error);
+        return await store.CreateIfAbsentAsync(Key(orderId, kind), Serialize(record), cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Marks a first-version record once <c>orders.notified</c> is in the stream; losing the race to another delivery is fine.</summary>
     public async Task MarkPublishedAsync(Guid orderId, string kind, SentNotification record, ulong revision, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var updated = await store.TryUpdateAsync(
-            Key(orderId, kind), Serialize(record with { EventPublished = true }), revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!updated.Success && updated.Error is not NatsKVWrongLastRevisionException)
-        {
-            throw updated.Error;
-        }
+        await store.UpdateIfUnchangedAsync(Key(orderId, kind), Serialize(record with { EventPublished = true }), revision, cancellationToken).ConfigureAwait(false);
     }
 
     public static string Key(Guid orderId, string kind) => $"{orderId:D}.{kind}";

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NATS.Client.Core;
-using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Orders.Infrastructure;
@@ -19,15 +18,9 @@ internal sealed class IdempotencyRecords([FromKeyedServices(OrdersModule.Name)] 
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
         var key = Key(idempotencyKey);
-        var created = await store.TryCreateAsync(key, Serialize(candidate), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (created.Success)
+        if (await store.CreateIfAbsentAsync(key, Serialize(candidate), cancellationToken).ConfigureAwait(false) is { } revision)
         {
-            return (candidate, created.Value, true);
-        }
-
-        if (created.Error is not NatsKVCreateException)
-        {
-            throw created.Error;
+            return (candidate, revision, true);
         }
 
         var entry = await store.GetEntryAsync(key, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -40,12 +33,7 @@ internal sealed class IdempotencyRecords([FromKeyedServices(OrdersModule.Name)] 
     public async Task MarkPublishedAsync(string idempotencyKey, IdempotencyRecord record, ulong revision, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var result = await store.TryUpdateAsync(
-            Key(idempotencyKey), Serialize(record with { Published = true }), revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!result.Success && result.Error is not NatsKVWrongLastRevisionException)
-        {
-            throw result.Error;
-        }
+        await store.UpdateIfUnchangedAsync(Key(idempotencyKey), Serialize(record with { Published = true }), revision, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Bucket keys allow few characters; a hash maps any visible-ASCII key onto them.</summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using NATS.Client.Core;
-using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Orders.Infrastructure;
@@ -39,13 +37,8 @@ internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKey
     public async Task RecordAsync(Guid orderId, string kind, OrderStepRecord step, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var created = await store.TryCreateAsync(
-            StepKey(orderId, kind), JsonSerializer.SerializeToUtf8Bytes(step, OrderStateJsonContext.Default.OrderStepRecord),
-            serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!created.Success && created.Error is not NatsKVCreateException)
-        {
-            throw created.Error;
-        }
+        await store.CreateIfAbsentAsync(
+            StepKey(orderId, kind), JsonSerializer.SerializeToUtf8Bytes(step, OrderStateJsonContext.Default.OrderStepRecord), cancellationToken).ConfigureAwait(false);
     }
 
     public static string StepKey(Guid orderId, string kind) => $"{orderId:D}.{kind}";

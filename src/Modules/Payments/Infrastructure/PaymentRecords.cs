@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using NATS.Client.Core;
-using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Payments.Infrastructure;
@@ -24,20 +22,14 @@ internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IK
     public async Task<bool> TryCreateAsync(Guid orderId, PaymentRecord record, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var created = await store.TryCreateAsync(Key(orderId), Serialize(record), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return created.Success || (created.Error is NatsKVCreateException ? false : throw created.Error);
+        return await store.CreateIfAbsentAsync(Key(orderId), Serialize(record), cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Marks a first-version record once its outcome is in the stream; losing the race to another delivery doing the same is fine.</summary>
     public async Task MarkPublishedAsync(Guid orderId, PaymentRecord record, ulong revision, CancellationToken cancellationToken)
     {
         var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var updated = await store.TryUpdateAsync(
-            Key(orderId), Serialize(record with { OutcomePublished = true }), revision, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!updated.Success && updated.Error is not NatsKVWrongLastRevisionException)
-        {
-            throw updated.Error;
-        }
+        await store.UpdateIfUnchangedAsync(Key(orderId), Serialize(record with { OutcomePublished = true }), revision, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Key(Guid orderId) => orderId.ToString("D");
