@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -12,26 +13,15 @@ namespace OrderHost.Tests.Faults;
 /// another id (as after the window) is stored, and the consumers still charge and notify once.
 /// </summary>
 [TestFixture]
-public sealed class DuplicatePublishTests : NatsServerFixture
+public sealed class DuplicatePublishTests : OrderHostFixture
 {
     private const string Created = "orders.created";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly CountingPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
-    private RunningOrderHost? _host;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(Server, configure: TestServices.With(gateway: _gateway, sender: _sender));
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost
+        => TestServices.With(gateway: _gateway, sender: _sender);
 
     [Test]
     public async Task The_same_message_id_published_twice_is_stored_once_and_the_second_ack_says_duplicate()
@@ -92,7 +82,7 @@ public sealed class DuplicatePublishTests : NatsServerFixture
         var second = await PublishAsync(data, $"{orderId:D}:created-retry");
         Assert.That(second.Duplicate || first.Duplicate, Is.False, "both copies stored");
 
-        var order = await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         await Eventually.True(
             async () => await Broker.IsCaughtUpAsync("payment-processor") && await Broker.IsCaughtUpAsync("notifier-paid"),
             "payment-processor and notifier-paid to have settled everything",
@@ -122,7 +112,7 @@ public sealed class DuplicatePublishTests : NatsServerFixture
 
     private async Task AssertProcessedOnceAsync(Guid orderId)
     {
-        var order = await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         await Eventually.True(
             async () => await Broker.IsCaughtUpAsync("payment-processor") && await Broker.IsCaughtUpAsync("notifier-paid"),
             "payment-processor and notifier-paid to have settled everything",

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using OrderHost.Tests.Infrastructure;
@@ -13,7 +14,7 @@ namespace OrderHost.Tests.Faults;
 /// The window is shortened here (the same code path as 2 minutes) so the test need not wait minutes.
 /// </summary>
 [TestFixture]
-public sealed class ReplayAfterDuplicateWindowTests : NatsServerFixture
+public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
 {
     private const string ApiKey = "window-admin-key";
     private const string PaymentProcessor = "payment-processor";
@@ -23,32 +24,21 @@ public sealed class ReplayAfterDuplicateWindowTests : NatsServerFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly FlakyPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
-    private RunningOrderHost? _host;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?>
             {
                 ["Admin:ApiKey"] = ApiKey,
                 ["Nats:Stream:DuplicateWindow"] = DuplicateWindow.ToString(),
-            },
-            TestServices.With(gateway: _gateway, sender: _sender));
+            };
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost
+        => TestServices.With(gateway: _gateway, sender: _sender);
 
     [Test]
     public async Task Replaying_payment_processor_after_the_duplicate_window_stores_no_second_outcome_or_notification()
     {
-        var api = _host!.Api;
+        var api = Host.Api;
         var paid = await api.PlaceOrderAsync(OrderBodies.Paid());
         var failed = await api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
         Guid[] orderIds = [paid, failed];

@@ -1,10 +1,11 @@
+using Microsoft.AspNetCore.Builder;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
 
 /// <summary>A handler that fails transiently is retried (nak with back-off) until it succeeds, with a single effect.</summary>
 [TestFixture]
-public sealed class TransientFailureTests : NatsServerFixture
+public sealed class TransientFailureTests : OrderHostFixture
 {
     private const string PaymentProcessor = "payment-processor";
     private const string Handled = "orderhost_messages_handled_total";
@@ -12,32 +13,21 @@ public sealed class TransientFailureTests : NatsServerFixture
     private readonly FlakyPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
     private readonly SecureLogCapture _logs = new();
-    private RunningOrderHost? _host;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?> { ["Nats:Consumers:NakDelays:0"] = "00:00:00.200" },
-            builder =>
-            {
-                TestServices.With(gateway: _gateway, sender: _sender)(builder);
-                _logs.AddTo(Microsoft.Extensions.Logging.LogLevel.Warning)(builder);
-            });
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?> { ["Nats:Consumers:NakDelays:0"] = "00:00:00.200" };
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
+    protected override Action<WebApplicationBuilder>? ConfigureHost
+        => builder =>
         {
-            await _host.DisposeAsync();
-        }
-    }
+            TestServices.With(gateway: _gateway, sender: _sender)(builder);
+            _logs.AddTo(Microsoft.Extensions.Logging.LogLevel.Warning)(builder);
+        };
 
     [Test]
     public async Task Payment_failing_twice_then_succeeding_is_charged_once_on_the_third_delivery()
     {
-        var api = _host!.Api;
+        var api = Host.Api;
         var customerId = OrderBodies.UniqueCustomerId();
         _gateway.FailTimes(customerId, 2);
         var before = await api.ScrapeMetricsAsync();
@@ -70,7 +60,7 @@ public sealed class TransientFailureTests : NatsServerFixture
     [Test]
     public async Task A_handler_failure_is_logged_with_the_delivery_and_the_order_in_its_scope()
     {
-        var api = _host!.Api;
+        var api = Host.Api;
         var customerId = OrderBodies.UniqueCustomerId();
         _gateway.FailTimes(customerId, 1);
 

@@ -4,22 +4,9 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary>An operator (or a bug) deletes a durable consumer under a running host: the host recreates it.</summary>
 [TestFixture]
-public sealed class ConsumerDeletionTests : NatsServerFixture
+public sealed class ConsumerDeletionTests : OrderHostFixture
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     [TestCase("payment-processor", "orders.created")]
     [TestCase("order-projection", "orders.created,orders.notified,orders.paid,orders.payment_failed")]
@@ -39,8 +26,8 @@ public sealed class ConsumerDeletionTests : NatsServerFixture
         var filter = recreated!.Config.FilterSubjects is { Count: > 0 } many ? many : [recreated.Config.FilterSubject!];
         Assert.That(filter.Order(StringComparer.Ordinal), Is.EqualTo(subjects.Split(',')), "filter of the recreated consumer");
 
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        var order = await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Recovery);
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Recovery);
         Assert.That(order.Status, Is.EqualTo("paid"));
     }
 }

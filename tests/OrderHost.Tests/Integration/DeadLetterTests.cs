@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using OrderHost.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ namespace OrderHost.Tests.Integration;
 /// headers plus the reason, consumer, stream sequence and delivery count; the pipeline keeps going.
 /// </summary>
 [TestFixture]
-public sealed class DeadLetterTests : NatsServerFixture
+public sealed class DeadLetterTests : OrderHostFixture
 {
     private const string Created = "orders.created";
     private const string DeadCreated = "dlq.orders.created";
@@ -19,23 +20,12 @@ public sealed class DeadLetterTests : NatsServerFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static readonly string[] CreatedConsumers = ["order-projection", "payment-processor"];
     private readonly CountingPaymentGateway _gateway = new();
-    private RunningOrderHost? _host;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?> { ["Nats:Consumers:payment-processor:MaxDeliver"] = PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture) },
-            TestServices.With(gateway: _gateway));
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?> { ["Nats:Consumers:payment-processor:MaxDeliver"] = PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture) };
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost
+        => TestServices.With(gateway: _gateway);
 
     [Test]
     public async Task Event_of_an_unknown_version_is_dead_lettered_by_each_consumer_with_its_origin()
@@ -94,7 +84,7 @@ public sealed class DeadLetterTests : NatsServerFixture
         var customerId = OrderBodies.UniqueCustomerId();
         _gateway.MakeUnreachableFor(customerId);
 
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid(customerId));
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid(customerId));
 
         var letter = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream))
@@ -108,7 +98,7 @@ public sealed class DeadLetterTests : NatsServerFixture
             Assert.That(letter!.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo(PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture)));
             Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("max deliveries"));
             Assert.That(_gateway.ChargesFor(orderId), Is.EqualTo(PaymentMaxDeliver), "charge attempts");
-            Assert.That((await _host.Api.FindOrderAsync(orderId))?.Status, Is.EqualTo("accepted"));
+            Assert.That((await Host.Api.FindOrderAsync(orderId))?.Status, Is.EqualTo("accepted"));
         }
     }
 
@@ -132,12 +122,12 @@ public sealed class DeadLetterTests : NatsServerFixture
             async () => await Broker.FindConsumerAsync("payment-processor") is { NumAckPending: 0 }
                 && await Broker.FindConsumerAsync("order-projection") is { NumAckPending: 0 },
             "the consumers to have settled the message");
-        var next = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await _host.Api.WaitForOrderAsync(next, o => o.IsCompleted, "completed", Patience);
+        var next = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await Host.Api.WaitForOrderAsync(next, o => o.IsCompleted, "completed", Patience);
     }
 
     private async Task<double> MalformedDeadLettersOfPaymentsAsync()
-        => PrometheusText.Parse((await _host!.Api.GetAsync("/metrics")).Body)
+        => PrometheusText.Parse((await Host.Api.GetAsync("/metrics")).Body)
             .Where(m => m.Name == "orderhost_dead_letters_total" && m.Label("reason") == "malformed_json" && m.Label("consumer") == "payment-processor")
             .Sum(m => m.Value);
 

@@ -11,27 +11,13 @@ namespace OrderHost.Tests.Integration;
 /// X-Correlation-Id (the client's, else the order id) and a W3C traceparent.
 /// </summary>
 [TestFixture]
-public sealed class EventHeaderTests : NatsServerFixture
+public sealed class EventHeaderTests : OrderHostFixture
 {
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
     [Test]
     public async Task Client_correlation_id_and_step_message_ids_are_on_every_event()
     {
         var correlationId = $"corr-{Guid.NewGuid():N}";
-        var response = await _host!.Api.PostOrderAsync(OrderBodies.Paid(), correlationId: correlationId);
+        var response = await Host.Api.PostOrderAsync(OrderBodies.Paid(), correlationId: correlationId);
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Accepted), response.ToString());
         var orderId = OrderApiClient.OrderIdOf(response);
 
@@ -41,14 +27,14 @@ public sealed class EventHeaderTests : NatsServerFixture
     [Test]
     public async Task Correlation_id_defaults_to_the_order_id()
     {
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
 
         await AssertEventHeadersAsync(orderId, orderId.ToString("D"));
     }
 
     private async Task AssertEventHeadersAsync(Guid orderId, string correlationId)
     {
-        await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
+        await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
         var steps = new[]
         {
             (Subject: OrderEvents.Created.Subject, MessageId: $"{orderId:D}:created", Version: OrderEvents.Created.CurrentVersion),

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 using OrderHost.Tests.Infrastructure;
@@ -15,37 +16,23 @@ namespace OrderHost.Tests.Integration;
 /// never charged or sent again; an old view is merged with the steps written since.
 /// </summary>
 [TestFixture]
-public sealed class FirstVersionStateTests : NatsServerFixture
+public sealed class FirstVersionStateTests : OrderHostFixture
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly string[] RecordedPaymentOnly = ["pay_first_version"];
     private static readonly string[] AllSteps = ["accepted", "paid", "notified"];
     private readonly CountingPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
-    private RunningOrderHost? _host;
-    private NatsKVContext? _keyValue;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-    {
-        _host = await RunningOrderHost.StartAsync(Server, configure: TestServices.With(gateway: _gateway, sender: _sender));
-        _keyValue = new NatsKVContext(Broker.JetStream);
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost => TestServices.With(gateway: _gateway, sender: _sender);
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    private NatsKVContext KeyValue => new(Broker.JetStream);
 
     [Test]
     public async Task An_unmarked_payment_record_is_published_and_marked_without_charging_again()
     {
         var orderId = Guid.CreateVersion7();
-        var payments = await _keyValue!.GetStoreAsync("payments");
+        var payments = await KeyValue.GetStoreAsync("payments");
         await payments.CreateAsync(orderId.ToString("D"), Json(new JsonObject
         {
             ["approved"] = true,
@@ -57,7 +44,7 @@ public sealed class FirstVersionStateTests : NatsServerFixture
 
         await Broker.PublishAsync("orders.created", OrderCreatedEvent(orderId));
 
-        var order = await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         var paid = await Broker.ReadForOrderAsync("orders.paid", orderId);
         var record = await ReadJsonAsync(payments, orderId.ToString("D"));
         using (Assert.EnterMultipleScope())
@@ -75,7 +62,7 @@ public sealed class FirstVersionStateTests : NatsServerFixture
     public async Task An_unmarked_notification_record_is_published_and_marked_without_sending_again()
     {
         var orderId = Guid.CreateVersion7();
-        var notifications = await _keyValue!.GetStoreAsync("notifications");
+        var notifications = await KeyValue.GetStoreAsync("notifications");
         var key = $"{orderId:D}.paid";
         await notifications.CreateAsync(key, Json(new JsonObject
         {
@@ -85,7 +72,7 @@ public sealed class FirstVersionStateTests : NatsServerFixture
 
         await Broker.PublishAsync("orders.created", OrderCreatedEvent(orderId));
 
-        var order = await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         var record = await ReadJsonAsync(notifications, key);
         using (Assert.EnterMultipleScope())
         {
@@ -102,7 +89,7 @@ public sealed class FirstVersionStateTests : NatsServerFixture
         var orderId = Guid.CreateVersion7();
         var acceptedAt = DateTimeOffset.UtcNow.AddSeconds(-2);
         var paidAt = acceptedAt.AddMilliseconds(300);
-        var orders = await _keyValue!.GetStoreAsync("orders");
+        var orders = await KeyValue.GetStoreAsync("orders");
         await orders.CreateAsync(orderId.ToString("D"), Json(new JsonObject
         {
             ["orderId"] = orderId,
@@ -124,7 +111,7 @@ public sealed class FirstVersionStateTests : NatsServerFixture
             ["notifiedAt"] = paidAt.AddMilliseconds(200),
         }));
 
-        var order = await _host!.Api.WaitForOrderAsync(orderId, o => o.Notified, "notified", Patience);
+        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.Notified, "notified", Patience);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(order.Status, Is.EqualTo("paid"), order.ToString());

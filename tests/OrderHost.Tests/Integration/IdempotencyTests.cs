@@ -1,29 +1,20 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
 
 /// <summary>The Idempotency-Key contract: the same key and body give the same order, published and charged once.</summary>
 [TestFixture]
-public sealed class IdempotencyTests : NatsServerFixture
+public sealed class IdempotencyTests : OrderHostFixture
 {
     private const string Created = "orders.created";
     private readonly CountingPaymentGateway _gateway = new();
-    private RunningOrderHost? _host;
 
-    private OrderApiClient Api => _host!.Api;
+    private OrderApiClient Api => Host.Api;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server, configure: TestServices.With(gateway: _gateway));
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost
+        => TestServices.With(gateway: _gateway);
 
     [Test]
     public async Task Same_key_and_same_body_return_the_same_order_and_publish_once()

@@ -9,27 +9,14 @@ namespace OrderHost.Tests.Integration;
 /// keeps its connection: two orders go over one TCP connection, each answer complete and the connection open.
 /// </summary>
 [TestFixture]
-public sealed class KeepAliveTests : NatsServerFixture
+public sealed class KeepAliveTests : OrderHostFixture
 {
     private const string Body = """{"customerId":"c-1","items":[{"sku":"SKU-1","quantity":1,"unitPrice":42.5}],"total":42.5}""";
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task Http10_keep_alive_client_posts_two_orders_over_one_connection()
     {
-        var address = _host!.Api.BaseAddress;
+        var address = Host.Api.BaseAddress;
         using var client = new TcpClient();
         await client.ConnectAsync(address.Host, address.Port);
         var stream = client.GetStream();

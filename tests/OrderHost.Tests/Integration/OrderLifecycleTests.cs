@@ -6,26 +6,13 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary>An order goes accepted → paid | payment_failed → notified through the real modules and broker.</summary>
 [TestFixture]
-public sealed partial class OrderLifecycleTests : NatsServerFixture
+public sealed partial class OrderLifecycleTests : OrderHostFixture
 {
     private static readonly TimeSpan Completion = TimeSpan.FromSeconds(15);
     private static readonly string[] PaidHistory = ["accepted", "paid", "notified"];
     private static readonly string[] FailedHistory = ["accepted", "payment_failed", "notified"];
-    private RunningOrderHost? _host;
 
-    private OrderApiClient Api => _host!.Api;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    private OrderApiClient Api => Host.Api;
 
     [Test]
     public async Task Paid_order_is_accepted_then_paid_then_notified()

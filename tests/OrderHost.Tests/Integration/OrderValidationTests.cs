@@ -7,24 +7,11 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary>POST /orders refuses what the contract forbids, with problem details, and publishes nothing.</summary>
 [TestFixture]
-public sealed class OrderValidationTests : NatsServerFixture
+public sealed class OrderValidationTests : OrderHostFixture
 {
     private const string Created = "orders.created";
-    private RunningOrderHost? _host;
 
-    private OrderApiClient Api => _host!.Api;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    private OrderApiClient Api => Host.Api;
 
     [TestCaseSource(typeof(InvalidOrders), nameof(InvalidOrders.Cases))]
     public async Task Invalid_order_is_rejected_with_a_field_error_and_nothing_is_published(InvalidOrder invalid)

@@ -7,27 +7,15 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary><c>Modules:Orders:Enabled=false</c>: no order endpoints and no projection consumer.</summary>
 [TestFixture]
-public sealed class OrdersModuleDisabledTests : NatsServerFixture
+public sealed class OrdersModuleDisabledTests : OrderHostFixture
 {
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Modules:Orders:Enabled"] = "false" });
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?> { ["Modules:Orders:Enabled"] = "false" };
 
     [Test]
     public async Task Post_orders_answers_404()
     {
-        var response = await _host!.Api.PostOrderAsync(OrderBodies.Paid());
+        var response = await Host.Api.PostOrderAsync(OrderBodies.Paid());
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound), response.ToString());
     }
@@ -36,7 +24,7 @@ public sealed class OrdersModuleDisabledTests : NatsServerFixture
     [TestCase("/orders/0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d")]
     public async Task Get_order_answers_404(string path)
     {
-        var response = await _host!.Api.GetAsync(path);
+        var response = await Host.Api.GetAsync(path);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound), response.ToString());
     }

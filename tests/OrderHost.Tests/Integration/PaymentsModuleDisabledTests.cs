@@ -5,22 +5,10 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary><c>Modules:Payments:Enabled=false</c>: no payment consumer on the server, so orders are never charged.</summary>
 [TestFixture]
-public sealed class PaymentsModuleDisabledTests : NatsServerFixture
+public sealed class PaymentsModuleDisabledTests : OrderHostFixture
 {
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Modules:Payments:Enabled"] = "false" });
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?> { ["Modules:Payments:Enabled"] = "false" };
 
     [Test]
     public async Task Payment_processor_consumer_does_not_exist()
@@ -38,8 +26,8 @@ public sealed class PaymentsModuleDisabledTests : NatsServerFixture
     [Test]
     public async Task Order_stays_accepted()
     {
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await _host.Api.WaitForOrderAsync(orderId, o => o.HasStep("accepted"), "projected");
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await Host.Api.WaitForOrderAsync(orderId, o => o.HasStep("accepted"), "projected");
 
         // Once every running consumer has settled everything, nothing else can move the order.
         await Eventually.True(
@@ -48,7 +36,7 @@ public sealed class PaymentsModuleDisabledTests : NatsServerFixture
                 && await Broker.IsCaughtUpAsync("notifier-failed"),
             "the running consumers to catch up");
 
-        var order = await _host.Api.FindOrderAsync(orderId);
+        var order = await Host.Api.FindOrderAsync(orderId);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(order!.Status, Is.EqualTo("accepted"));

@@ -5,7 +5,7 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary>What the kernel provisions on the server: the limits operators expect and the Idempotency-Key lifetime the contract promises.</summary>
 [TestFixture]
-public sealed class TopologySettingsTests : NatsServerFixture
+public sealed class TopologySettingsTests : OrderHostFixture
 {
     private static readonly string[] OrdersSubjects = ["orders.>"];
     private static readonly string[] DeadLetterSubjects = ["dlq.orders.>"];
@@ -14,20 +14,6 @@ public sealed class TopologySettingsTests : NatsServerFixture
         "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.ORDERS.*",
         "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.ORDERS.*",
     ];
-
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task Orders_stream_has_the_configured_retention_limits_and_a_two_minute_duplicate_window()

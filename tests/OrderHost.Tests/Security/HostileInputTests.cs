@@ -12,25 +12,12 @@ namespace OrderHost.Tests.Security;
 /// Also pins down what the app does with duplicate and unknown JSON properties.
 /// </summary>
 [TestFixture]
-public sealed class HostileInputTests : NatsServerFixture
+public sealed class HostileInputTests : OrderHostFixture
 {
     private const string Created = "orders.created";
     private const int Limit = 64 * 1024;
-    private RunningOrderHost? _host;
 
-    private OrderApiClient Api => _host!.Api;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await RunningOrderHost.StartAsync(Server);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    private OrderApiClient Api => Host.Api;
 
     public static IEnumerable<TestCaseData> HostileRequests()
     {

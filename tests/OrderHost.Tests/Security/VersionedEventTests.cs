@@ -10,27 +10,16 @@ namespace OrderHost.Tests.Security;
 /// replaying the read model over a stream holding both versions rebuilds the same orders.
 /// </summary>
 [TestFixture]
-public sealed class VersionedEventTests : NatsServerFixture
+public sealed class VersionedEventTests : OrderHostFixture
 {
     private const string Projection = "order-projection";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _apiKey = $"versions-{Guid.NewGuid():N}";
-    private RunningOrderHost? _host;
 
-    private OrderApiClient Api => _host!.Api;
+    private OrderApiClient Api => Host.Api;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Admin:ApiKey"] = _apiKey });
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?> { ["Admin:ApiKey"] = _apiKey };
 
     [Test]
     public async Task Version_1_and_version_2_orders_created_both_complete()
