@@ -34,8 +34,28 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
     public ClusterNode Node(string name)
         => Nodes.SingleOrDefault(n => n.Name == name) ?? throw new InvalidOperationException($"No node named '{name}' in {string.Join(", ", Nodes)}.");
 
-    /// <summary>Starts <paramref name="size"/> nodes and waits until every one is healthy and agrees on a JetStream meta leader.</summary>
+    /// <summary>
+    /// Starts <paramref name="size"/> nodes and waits until every one is healthy and agrees on a JetStream meta leader.
+    /// A port found free can be taken by another process before the node binds it (an outgoing connection's
+    /// ephemeral port): then the whole cluster is started again on new ports, up to three times.
+    /// </summary>
     public static async Task<ClusterOnLoopback> StartAsync(int size = 3)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(size);
+            }
+            catch (InvalidOperationException ex) when (attempt < attempts && ex.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                TestContext.Progress.WriteLine($"cluster start {attempt}: a port was taken before a node bound it; starting again on new ports");
+            }
+        }
+    }
+
+    private static async Task<ClusterOnLoopback> StartOnceAsync(int size)
     {
         var binary = NatsServerBinary.Locate();
         var version = NatsServerBinary.EnsureSupportedVersion(binary);
