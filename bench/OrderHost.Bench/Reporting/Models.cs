@@ -71,6 +71,12 @@ internal sealed record RunMetrics
     /// <summary>Machine-wide busy cores during the measured phase (/proc/stat), of <see cref="MachineInfo.Cores"/>.</summary>
     public double? MachineBusyCores { get; init; }
 
+    /// <summary>
+    /// From the last order's completion until every durable consumer had nothing pending or unacknowledged
+    /// (the read-model projection trails at full speed). The measured phase, CPU included, ends only then.
+    /// </summary>
+    public double? SettleMs { get; init; }
+
     /// <summary>Busy cores not accounted to this process, the server or the host process: other processes (a shared machine) and unattributed kernel work.</summary>
     public double? OtherCores { get; init; }
 
@@ -114,6 +120,7 @@ internal sealed record RunMetrics
         HostProcessLogBytesPerOrder = Med(runs, r => r.HostProcessLogBytesPerOrder),
         ThreadPoolThreads = (int)Med(runs, r => r.ThreadPoolThreads)!.Value,
         MachineBusyCores = Med(runs, r => r.MachineBusyCores),
+        SettleMs = Med(runs, r => r.SettleMs),
         OtherCores = Med(runs, r => r.OtherCores),
         Gen0 = (int)Med(runs, r => r.Gen0)!.Value,
         Gen1 = (int)Med(runs, r => r.Gen1)!.Value,

@@ -23,7 +23,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         Task[] watched = [observer.Loop];
         var http = env.Http!;
 
-        await WarmUpAsync(http, observer, options, watched, cancellationToken).ConfigureAwait(false);
+        await WarmUpAsync(env, observer, options, watched, cancellationToken).ConfigureAwait(false);
 
         var orders = options.HttpOrders;
         var tracker = new CompletionTracker(orders);
@@ -36,6 +36,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
         string? incomplete;
+        TimeSpan? settle = null;
         await using (new ProgressReporter(label, () => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {
             await ClosedLoopAsync(http, orders, options.Concurrency, (i, sent, outcome, done) =>
@@ -54,11 +55,15 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
             incomplete = await tracker.WaitForAsync(tracker.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
                 ? null
                 : Measure.IncompleteFailure(tracker.Started, tracker, options.CompletionTimeout);
+            if (incomplete is null)
+            {
+                settle = await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage) with
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
         {
             Accepted = accepted,
             NotAccepted = failures.Count,
@@ -70,8 +75,8 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         return [new RunResult(Name, run, env.SyncInterval, metrics, failure)];
     }
 
-    /// <summary>Closed-loop warm-up over HTTP (JIT, connection pool, Kestrel), awaited to completion.</summary>
-    internal static async Task WarmUpAsync(HttpClient http, NotifiedObserver observer, BenchOptions options, Task[] watched, CancellationToken cancellationToken)
+    /// <summary>Closed-loop warm-up over HTTP (JIT, connection pool, Kestrel), awaited until every consumer is idle.</summary>
+    internal static async Task WarmUpAsync(BenchEnvironment env, NotifiedObserver observer, BenchOptions options, Task[] watched, CancellationToken cancellationToken)
     {
         if (options.Warmup == 0)
         {
@@ -81,7 +86,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         var warm = new CompletionTracker(options.Warmup);
         observer.Tracker = warm;
         var failures = new PostFailures();
-        await ClosedLoopAsync(http, options.Warmup, options.Concurrency, (_, _, outcome, done) =>
+        await ClosedLoopAsync(env.Http!, options.Warmup, options.Concurrency, (_, _, outcome, done) =>
         {
             if (outcome.OrderId is { } id)
             {
@@ -101,6 +106,8 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         {
             throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(warm.Started, warm, options.CompletionTimeout)}");
         }
+
+        await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs <paramref name="workers"/> loops that each POST the next order as soon as their previous one was answered.</summary>

@@ -26,7 +26,7 @@ internal static class Measure
         => run < 1 ? $"[{name} warm-up]" : FormattableString.Invariant($"[{name} {run}/{runs}]");
 
     /// <summary>The common part of every run's metrics: completion throughput, end-to-end latency, resources per order.</summary>
-    public static RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage)
+    public static RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage, TimeSpan? settle)
     {
         var (durations, lastEnd, _) = tracker.Collect();
         var seconds = lastEnd > firstSend ? Seconds(lastEnd - firstSend) : 0;
@@ -50,6 +50,7 @@ internal static class Measure
             HostProcessLogBytesPerOrder = usage.Host is { } bytes ? Math.Round((double)bytes.OutputBytes / perOrder, 0) : null,
             ThreadPoolThreads = usage.PeakThreadPoolThreads,
             MachineBusyCores = usage.MachineBusyCores is { } busy ? Math.Round(busy, 2) : null,
+            SettleMs = settle is { } s ? Math.Round(s.TotalMilliseconds, 1) : null,
             OtherCores = usage.OtherCores is { } other ? Math.Round(other, 2) : null,
             Gen0 = usage.Gen0Collections,
             Gen1 = usage.Gen1Collections,

@@ -32,6 +32,8 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
             {
                 throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
             }
+
+            await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         var tracker = new CompletionTracker(orders);
@@ -42,17 +44,22 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
+        TimeSpan? settle = null;
         await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {
             await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
             incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
                 ? null
                 : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
+            if (incomplete is null)
+            {
+                settle = await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var metrics = await Measure.WithHopsAsync(
-            Measure.Metrics(orders, tracker, first, usage), env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+            Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 

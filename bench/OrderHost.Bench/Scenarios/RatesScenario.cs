@@ -43,7 +43,7 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
         Task[] watched = [observer.Loop];
         var http = env.Http!;
 
-        await HttpScenario.WarmUpAsync(http, observer, options, watched, cancellationToken).ConfigureAwait(false);
+        await HttpScenario.WarmUpAsync(env, observer, options, watched, cancellationToken).ConfigureAwait(false);
 
         var orders = options.RateOrders;
         var tracker = new CompletionTracker(orders);
@@ -64,6 +64,7 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
         var first = Stopwatch.GetTimestamp();
         double ticksPerOrder = (double)Stopwatch.Frequency / rate;
         string? incomplete;
+        TimeSpan? settle = null;
         await using (new ProgressReporter(label, () => $"sent {Volatile.Read(ref sent),6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
         {
             while (sent < orders)
@@ -88,11 +89,15 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
             incomplete = await tracker.WaitForAsync(tracker.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
                 ? null
                 : Measure.IncompleteFailure(tracker.Started, tracker, options.CompletionTimeout);
+            if (incomplete is null)
+            {
+                settle = await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage) with
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
         {
             Accepted = accepted,
             NotAccepted = failures.Count,

@@ -58,6 +58,8 @@ internal sealed class RawScenario(BenchContext context) : IScenario
                 {
                     throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
                 }
+
+                await ConsumersIdle.WaitAsync(env.JetStream, StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
             }
 
             var orders = options.Orders;
@@ -70,17 +72,22 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             {
                 var first = Stopwatch.GetTimestamp();
                 string? incomplete;
+                TimeSpan? settle = null;
                 await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
                 {
                     await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
                     incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false)
                         ? null
                         : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
+                    if (incomplete is null)
+                    {
+                        settle = await ConsumersIdle.WaitAsync(env.JetStream, StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 var usage = await meter.StopAsync().ConfigureAwait(false);
                 var metrics = await Measure.WithHopsAsync(
-                    Measure.Metrics(orders, tracker, first, usage), env.JetStream, StreamName, fromSequence, (CreatedSubject, PaidSubject, NotifiedSubject), cancellationToken).ConfigureAwait(false);
+                    Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, StreamName, fromSequence, (CreatedSubject, PaidSubject, NotifiedSubject), cancellationToken).ConfigureAwait(false);
                 return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
             }
         }
