@@ -112,6 +112,9 @@ foreach (var name in options.Scenarios)
         case ScenarioNames.Http:
             scenarios.Add(new HttpScenario(context));
             break;
+        case ScenarioNames.RawRates:
+            scenarios.Add(new RawRatesScenario(context));
+            break;
         case ScenarioNames.Rates:
             scenarios.Add(new RatesScenario(context));
             break;

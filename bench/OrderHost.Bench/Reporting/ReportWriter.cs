@@ -119,6 +119,7 @@ internal static class ReportWriter
         "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified; the others: orders.notified seen by the benchmark's ordered consumer). × raw: that figure over the raw relay's median in this same invocation.",
         "raw and pipeline e2e: publish → completion while the publisher runs flat out (window of unacknowledged publishes, no cap on orders in flight): this is queueing at saturation, not service time. For latency at a given load read the rates rows.",
         "http: accepted/s is 202s per second (× raw beside it); POST p50/p99 is the request until its 202; e2e is the 202 → orders.notified.",
+        "raw @ N/s (raw-rates): the raw relay driven open loop at the same rates and counts, the latency floor of this machine and server for the rates rows: each order is one awaited publish (as POST waits for the acknowledgement before its 202), e2e runs from that acknowledgement to the sink, POST from the scheduled time to the acknowledgement.",
         "rates: open loop at the target rate (bursts of 1–2 orders per millisecond timer tick); orders/s is the completion rate (≈ the target when the host keeps up), accepted/s the 202 rate; e2e is the 202 → orders.notified (HdrHistogram); POST is measured from each order's scheduled send time, so a stalled send counts in full (no coordinated omission).",
         .. hostProcess
             ? (string[])[
@@ -130,13 +131,13 @@ internal static class ReportWriter
                 "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw, the publisher, both relays and the sink. nats-server: the server process's CPU time.",
                 "peak WS: working set of the benchmark process (host + load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (host + load generator).",
             ],
-        $"machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process{(hostProcess ? ", the host process" : string.Empty)} nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed.",
+        $"machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process{(hostProcess ? ", the host process" : string.Empty)} nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed. /proc/stat is sampled at timer ticks, so at fixed moderate rates (short bursts between idle ticks) it reads low, below the sum of the per-process CPU columns, which are exact: compare it with them only at full speed.",
         "consumers idle after: an order counts as complete at its last event, but the read-model projection (three events per order) trails behind at full speed. Each warm-up and each measured phase ends only when every durable consumer has nothing pending or unacknowledged; this column is how long that took after the last completion. The measured CPU includes that work; orders/s and e2e do not wait for it.",
         "sync_interval: how often nats-server fsyncs JetStream writes; 'always' fsyncs before every acknowledgement (pipeline-sync-always).",
     ];
 
     private static double? Ratio(double? value, double? raw, ScenarioReport row)
-        => row.Name == ScenarioNames.Raw || row.Scenario == ScenarioNames.Rates || value is null || raw is null or 0 ? null : Math.Round(value.Value / raw.Value, 3);
+        => row.Name == ScenarioNames.Raw || row.Scenario is ScenarioNames.Rates or ScenarioNames.RawRates || value is null || raw is null or 0 ? null : Math.Round(value.Value / raw.Value, 3);
 
     private static string AcceptedCell(ScenarioReport row)
         => row.Median?.AcceptedPerS is { } a
@@ -144,7 +145,12 @@ internal static class ReportWriter
             : "—";
 
     private static string RowLabel(ScenarioReport row)
-        => row.Scenario == ScenarioNames.Rates ? $"rates @ {row.Name.Split('@')[1]}/s" : row.Name;
+        => row.Scenario switch
+        {
+            ScenarioNames.Rates => $"rates @ {row.Name.Split('@')[1]}/s",
+            ScenarioNames.RawRates => $"raw @ {row.Name.Split('@')[1]}/s",
+            _ => row.Name,
+        };
 
     private static string Spread(ScenarioReport row)
         => row.Runs > 1 && row.OrdersPerSMin is { } min && row.OrdersPerSMax is { } max

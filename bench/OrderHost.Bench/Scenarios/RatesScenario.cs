@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
 using OrderHost.Bench.Reporting;
@@ -11,34 +10,18 @@ namespace OrderHost.Bench.Scenarios;
 /// and the POST latency measured from the scheduled send time (free of coordinated omission).
 /// Each rate gets a fresh server and host.
 /// </summary>
-internal sealed class RatesScenario(BenchContext context) : IScenario
+internal sealed class RatesScenario(BenchContext context) : PerRateScenario(context)
 {
     // Open loop, but not unbounded: past this many POSTs in flight sends wait (and show as send lag).
     private const int MaxInFlight = 4096;
 
-    public string Name => ScenarioNames.Rates;
+    public override string Name => ScenarioNames.Rates;
 
-    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
-
-    public static string RowName(int rate) => $"rates@{rate.ToString(CultureInfo.InvariantCulture)}";
-
-    public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
+    protected override async Task<RunResult> RunRateAsync(int run, int rate, string name, CancellationToken cancellationToken)
     {
-        var results = new List<RunResult>();
-        foreach (var rate in context.Options.Rates)
-        {
-            results.Add(await RunRateAsync(run, rate, cancellationToken).ConfigureAwait(false));
-        }
-
-        return results;
-    }
-
-    private async Task<RunResult> RunRateAsync(int run, int rate, CancellationToken cancellationToken)
-    {
-        var options = context.Options;
-        var name = RowName(rate);
+        var options = Context.Options;
         var label = Measure.Label(name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: true, MaxInFlight, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(Context, options.SyncInterval, withHost: true, MaxInFlight, cancellationToken).ConfigureAwait(false);
         await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
         Task[] watched = [observer.Loop];
         var http = env.Http!;
@@ -52,40 +35,20 @@ internal sealed class RatesScenario(BenchContext context) : IScenario
         var fromSchedule = new long[orders];
         var bodies = Enumerable.Range(0, orders).Select(OrderFactory.HttpBody).ToArray();
         using var inFlight = new SemaphoreSlim(MaxInFlight, MaxInFlight);
-        var sends = new List<Task>(orders);
+        var loop = new OpenLoop(rate, orders);
         long maxLag = 0;
         long lastSend = 0;
         long lastAccepted = 0;
-        var sent = 0;
 
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
-        double ticksPerOrder = (double)Stopwatch.Frequency / rate;
         string? incomplete;
         TimeSpan? settle = null;
-        await using (new ProgressReporter(label, () => $"sent {Volatile.Read(ref sent),6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
+        await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
         {
-            while (sent < orders)
-            {
-                var now = Stopwatch.GetTimestamp();
-                while (sent < orders && first + (long)(sent * ticksPerOrder) <= now)
-                {
-                    var i = sent;
-                    Volatile.Write(ref sent, i + 1);
-                    sends.Add(SendAsync(i, first + (long)(i * ticksPerOrder)));
-                }
-
-                if (sent < orders)
-                {
-                    // Timers tick in whole milliseconds: at 2,000/s orders leave in bursts of one or two per tick.
-                    var waitMs = Measure.Seconds(first + (long)(sent * ticksPerOrder) - Stopwatch.GetTimestamp()) * 1000;
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, waitMs)), cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await Task.WhenAll(sends).ConfigureAwait(false);
+            await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
             incomplete = await tracker.WaitForAsync(tracker.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
                 ? null
                 : Measure.IncompleteFailure(tracker.Started, tracker, options.CompletionTimeout);

@@ -21,9 +21,9 @@ internal sealed class RawScenario(BenchContext context) : IScenario
     public const int PullBatch = 64;
     public const int MaxAckPending = 1000;
 
-    private const string CreatedSubject = "bench.created";
-    private const string PaidSubject = "bench.paid";
-    private const string NotifiedSubject = "bench.notified";
+    internal const string CreatedSubject = "bench.created";
+    internal const string PaidSubject = "bench.paid";
+    internal const string NotifiedSubject = "bench.notified";
 
     public string Name => ScenarioNames.Raw;
 
@@ -40,12 +40,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
         var relayJs = new NatsJSContext(relayConnection);
         var sink = new SinkTarget();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task[] loops =
-        [
-            RelayAsync(relayJs, "bench-payments", PaidSubject, "paid", options.Window, options.RawDoubleAck, stop.Token),
-            RelayAsync(relayJs, "bench-notifications", NotifiedSubject, "notified", options.Window, options.RawDoubleAck, stop.Token),
-            SinkAsync(relayJs, sink, options.RawDoubleAck, stop.Token),
-        ];
+        var loops = StartRelays(relayJs, sink, options, stop.Token);
 
         try
         {
@@ -53,7 +48,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             {
                 var warm = new CompletionTracker(options.Warmup);
                 sink.Tracker = warm;
-                await PublishAsync(env.JetStream, options.Warmup, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+                await PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
                 if (!await warm.WaitForAsync(options.Warmup, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false))
                 {
                     throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
@@ -75,7 +70,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
                 TimeSpan? settle = null;
                 await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
                 {
-                    await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
+                    await PublishPipelinedAsync(env.JetStream, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
                     incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false)
                         ? null
                         : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
@@ -96,30 +91,40 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(loops).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
-
-        async Task PublishAsync(INatsJSContext js, int count, CompletionTracker tracker, PublishCounters counters, CancellationToken ct)
-        {
-            var ids = new Guid[count];
-            for (var i = 0; i < count; i++)
-            {
-                ids[i] = Guid.CreateVersion7();
-            }
-
-            await PipelinedPublisher.RunAsync(js, count, options.Window, i =>
-            {
-                var id = ids[i];
-                var message = new OutgoingMessage(
-                    CreatedSubject,
-                    OrderFactory.Encode(OrderFactory.Created(id, i)),
-                    MessageIds.For(id, "created"),
-                    new NatsHeaders { [MessageHeaders.CorrelationId] = id.ToString("D") });
-                tracker.Start(id, Stopwatch.GetTimestamp());
-                return message;
-            }, counters, ct).ConfigureAwait(false);
-        }
     }
 
-    private static async Task CreateTopologyAsync(NatsJSContext js, CancellationToken cancellationToken)
+    /// <summary>Both relays and the sink, consuming until <paramref name="stopping"/> is cancelled.</summary>
+    internal static Task[] StartRelays(NatsJSContext relayJs, SinkTarget sink, BenchOptions options, CancellationToken stopping) =>
+    [
+        RelayAsync(relayJs, "bench-payments", PaidSubject, "paid", options.Window, options.RawDoubleAck, stopping),
+        RelayAsync(relayJs, "bench-notifications", NotifiedSubject, "notified", options.Window, options.RawDoubleAck, stopping),
+        SinkAsync(relayJs, sink, options.RawDoubleAck, stopping),
+    ];
+
+    /// <summary>The first event of order <paramref name="i"/>, with its message id and correlation header.</summary>
+    internal static OutgoingMessage CreatedMessage(Guid id, int i) => new(
+        CreatedSubject,
+        OrderFactory.Encode(OrderFactory.Created(id, i)),
+        MessageIds.For(id, "created"),
+        new NatsHeaders { [MessageHeaders.CorrelationId] = id.ToString("D") });
+
+    internal static Task PublishPipelinedAsync(INatsJSContext js, int count, int window, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
+    {
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7();
+        }
+
+        return PipelinedPublisher.RunAsync(js, count, window, i =>
+        {
+            var message = CreatedMessage(ids[i], i);
+            tracker.Start(ids[i], Stopwatch.GetTimestamp());
+            return message;
+        }, counters, cancellationToken);
+    }
+
+    internal static async Task CreateTopologyAsync(NatsJSContext js, CancellationToken cancellationToken)
     {
         try
         {
@@ -248,7 +253,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             ? value
             : throw new InvalidOperationException($"A message on {msg.Subject} has no {MessageHeaders.CorrelationId} header.");
 
-    private sealed class SinkTarget
+    internal sealed class SinkTarget
     {
         private CompletionTracker? _tracker;
 
