@@ -16,8 +16,15 @@ internal static class MachineProbe
         AppContext.GetData("System.GC.Concurrent") is not false,
         GCSettings.LatencyMode.ToString(),
         AppContext.GetData("System.Runtime.TieredPGO") is not false && Environment.GetEnvironmentVariable("DOTNET_TieredPGO") != "0",
+        ThreadPoolSpinLimit(),
         "NATS.Net " + (typeof(NatsConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0].Trim()
             ?? typeof(NatsConnection).Assembly.GetName().Version?.ToString() ?? "?"));
+
+    /// <summary>How long idle thread-pool workers spin before sleeping (runtime default 70; the host ships 0).</summary>
+    private static string ThreadPoolSpinLimit()
+        => Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
+            ?? AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString()
+            ?? "70 (default)";
 
     private static string CpuModel()
     {

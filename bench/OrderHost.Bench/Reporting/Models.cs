@@ -184,6 +184,7 @@ internal sealed record MachineInfo(
     bool ConcurrentGc,
     string GcLatencyMode,
     bool TieredPgo,
+    string ThreadPoolSpinLimit,
     string NatsClient);
 
 /// <summary>

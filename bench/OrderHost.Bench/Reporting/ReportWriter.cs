@@ -62,7 +62,7 @@ internal static class ReportWriter
         var hostProcess = report.HostProcess is not null;
         sb.AppendLine(inv, $"# OrderHost benchmark, {report.StartedAt:yyyy-MM-dd HH:mm} UTC ({s.Mode} mode, {report.WallS:0} s)");
         sb.AppendLine();
-        sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)} (runtime defaults)");
+        sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)}, thread-pool spin limit {m.ThreadPoolSpinLimit} (the shipped host's runtime settings)");
         sb.AppendLine(inv, $"- Server: nats-server {report.Nats.Version}, single node on 127.0.0.1, {report.Nats.Storage} storage, R{report.Nats.Replicas}; {(report.Nats.ExternalUrl is null ? "a fresh server and store per run" : "external server " + report.Nats.ExternalUrl + " (stores not fresh)")}; client {m.NatsClient}");
         sb.AppendLine(report.HostProcess is { } h
             ? $"- Host: the shipped {h.Dll} as a separate process (dotnet, its own folder), GC {(h.ServerGc ? "server" : "workstation")}, concurrent {OnOff(h.ConcurrentGc)}; logging: {h.Logging}"
