@@ -81,7 +81,7 @@ public sealed class BrokerOutageTests : NatsServerFixture
         await host.WaitUntilReadyAsync(Patience);
         var acceptedIds = accepted.Select(a => a.OrderId!.Value).ToList();
         var states = await OrderCompletion.WaitAllAsync(host.Api, Broker, acceptedIds, Completion, expectedNotifiedAtLeast: (ulong)acceptedIds.Count);
-        var audit = await PipelineAudit.TakeAsync(Broker);
+        var audit = await PipelineAudit.TakeSettledAsync(Broker, Completion);
         TestContext.Out.WriteLine(audit.Summary(acceptedIds));
 
         // A 503 means nothing was accepted: no order of a POST sent and refused while the server was down may surface later.

@@ -45,7 +45,7 @@ public sealed class ConsumerReplayTests : NatsServerFixture
         }
 
         _completed = await OrderCompletion.WaitAllAsync(Api, Broker, orderIds, Patience);
-        await WaitUntilAllConsumersCaughtUpAsync();
+        await Broker.WaitUntilSettledAsync(Patience);
         Assert.That(
             orderIds.Select(id => _completed[id].Status),
             Is.EqualTo(Enumerable.Repeat("paid", PaidOrders).Concat(Enumerable.Repeat("payment_failed", FailedOrders))),
@@ -77,7 +77,7 @@ public sealed class ConsumerReplayTests : NatsServerFixture
         Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.OK), replay.ToString());
         Assert.That(replay.Json().GetProperty("resetToSequence").GetUInt64(), Is.EqualTo(1UL), replay.ToString());
         await WaitUntilRedeliveredAsync(PaymentProcessor, metricsBefore, createdInStream);
-        await WaitUntilAllConsumersCaughtUpAsync();
+        await Broker.WaitUntilSettledAsync(Patience);
 
         var after = await PipelineAudit.TakeAsync(Broker);
         using (Assert.EnterMultipleScope())
@@ -117,7 +117,7 @@ public sealed class ConsumerReplayTests : NatsServerFixture
 
         Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.OK), replay.ToString());
         await WaitUntilRedeliveredAsync(Projection, metricsBefore, (ulong)eventsInStream);
-        await WaitUntilAllConsumersCaughtUpAsync();
+        await Broker.WaitUntilSettledAsync(Patience);
         var rebuilt = await OrderCompletion.WaitAllAsync(Api, Broker, [.. _completed.Keys], Patience);
         using (Assert.EnterMultipleScope())
         {
@@ -156,11 +156,4 @@ public sealed class ConsumerReplayTests : NatsServerFixture
             $"{consumer} to handle the {messages} messages of the stream again",
             Patience);
     }
-
-    private async Task WaitUntilAllConsumersCaughtUpAsync()
-        => await Eventually.Until(
-            () => Broker.ListConsumerLoadsAsync(),
-            loads => loads.Count == 4 && loads.All(l => l.Pending == 0 && l.AckPending == 0),
-            "every consumer of ORDERS to have nothing pending (num_pending and ack pending 0)",
-            Patience);
 }

@@ -65,7 +65,7 @@ public sealed class HostCrashTests : NatsServerFixture
         await using var second = await PublishedHost.StartAsync(Server, "crash-second", Environment);
         var states = await OrderCompletion.WaitAllAsync(second.Api, Broker, acceptedIds, Completion, expectedNotifiedAtLeast: (ulong)stored.Count);
 
-        var audit = await PipelineAudit.TakeAsync(Broker);
+        var audit = await PipelineAudit.TakeSettledAsync(Broker, Completion);
         var wrongStatus = accepted.Where(a => states[a.OrderId!.Value].Status != a.ExpectedStatus).Select(a => states[a.OrderId!.Value].ToString()).ToList();
         var createdTwice = acceptedIds.Where(id => audit.CreatedByOrder.GetValueOrDefault(id) != 1).ToList();
         TestContext.Out.WriteLine(

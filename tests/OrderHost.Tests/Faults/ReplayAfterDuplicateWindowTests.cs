@@ -43,7 +43,7 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
         var failed = await api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
         Guid[] orderIds = [paid, failed];
         await OrderCompletion.WaitAllAsync(api, Broker, orderIds, Patience);
-        await WaitUntilCaughtUpAsync();
+        await Broker.WaitUntilSettledAsync(Patience);
         var before = await PipelineAudit.TakeAsync(Broker);
         await WaitOutTheDuplicateWindowAsync();
 
@@ -56,7 +56,7 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
             redelivered => redelivered >= orderIds.Length,
             "payment-processor to have handled every orders.created again",
             Patience);
-        await WaitUntilCaughtUpAsync();
+        await Broker.WaitUntilSettledAsync(Patience);
 
         var after = await PipelineAudit.TakeAsync(Broker);
         TestContext.Out.WriteLine($"before the replay:\n{before.Summary(orderIds)}\nafter:\n{after.Summary(orderIds)}");
@@ -94,11 +94,4 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
         Assert.That(ack.Error, Is.Null, "publishing the probe");
         return ack;
     }
-
-    private async Task WaitUntilCaughtUpAsync()
-        => await Eventually.Until(
-            () => Broker.ListConsumerLoadsAsync(),
-            loads => loads.Count == 4 && loads.All(l => l.Pending == 0 && l.AckPending == 0),
-            "every consumer of ORDERS to have nothing pending",
-            Patience);
 }

@@ -41,8 +41,7 @@ public sealed class TransientFailureTests : OrderHostFixture
             m => Delta(before, m, "ack") >= 1,
             $"{Handled}{{consumer=\"{PaymentProcessor}\",outcome=\"ack\"}} to grow",
             Patience);
-        await Eventually.True(() => Broker.IsCaughtUpAsync(PaymentProcessor), "payment-processor to have settled everything", Patience);
-        var audit = await PipelineAudit.TakeAsync(Broker);
+        var audit = await PipelineAudit.TakeSettledAsync(Broker, Patience);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(order.Status, Is.EqualTo("paid"), order.ToString());

@@ -135,6 +135,18 @@ public sealed class BrokerProbe : IAsyncDisposable
         Assert.That(deleted, Is.True, $"deleting consumer {durableName}");
     }
 
+    /// <summary>
+    /// Waits until the four durable consumers of ORDERS exist (a replay recreates one) and have nothing pending
+    /// or unacknowledged. An order shows as completed a moment before the notifier's record exists: the record
+    /// follows the publish of orders.notified (a record means "published"), and the ack follows the record.
+    /// </summary>
+    public async Task WaitUntilSettledAsync(TimeSpan timeout)
+        => await Eventually.Until(
+            async () => (await ListConsumersAsync()).Where(c => c.Config.DurableName is not null).ToList(),
+            durables => durables.Count == 4 && durables.All(c => c is { NumPending: 0, NumAckPending: 0 }),
+            "the four durable consumers of ORDERS to have settled everything",
+            timeout);
+
     /// <summary>True when the consumer has delivered and settled everything it has been sent so far.</summary>
     public async Task<bool> IsCaughtUpAsync(string durableName)
         => await FindConsumerAsync(durableName) is { NumPending: 0, NumAckPending: 0 };

@@ -56,6 +56,13 @@ public sealed class PipelineAudit
 
     public BucketWrites NotificationWrites { get; }
 
+    /// <summary>Takes the audit once every durable consumer has settled (see <see cref="BrokerProbe.WaitUntilSettledAsync"/>).</summary>
+    public static async Task<PipelineAudit> TakeSettledAsync(BrokerProbe broker, TimeSpan timeout)
+    {
+        await broker.WaitUntilSettledAsync(timeout);
+        return await TakeAsync(broker);
+    }
+
     public static async Task<PipelineAudit> TakeAsync(BrokerProbe broker)
     {
         var created = await broker.CountByOrderAsync(Created);

@@ -39,7 +39,7 @@ public sealed class ScaleOutTests : NatsServerFixture
             counts => counts.Item1 + counts.Item2 >= Orders,
             $"{Processed} of both Payments processes to add up to {Orders}",
             Patience);
-        var audit = await PipelineAudit.TakeAsync(Broker);
+        var audit = await PipelineAudit.TakeSettledAsync(Broker, Patience);
         TestContext.Out.WriteLine($"Charged by {payments1.Name}: {first}, by {payments2.Name}: {second}.\n{audit.Summary(orderIds)}");
 
         audit.AssertExactlyOnce(orderIds, "orders", attempts.ToDictionary(a => a.OrderId!.Value, a => a.ExpectedStatus));

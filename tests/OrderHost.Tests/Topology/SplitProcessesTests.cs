@@ -66,7 +66,7 @@ public sealed class SplitProcessesTests : NatsServerFixture
             Assert.That(failedState.History.Select(s => s.Status), Is.EqualTo(FailedHistory), failedState.ToString());
         }
 
-        var audit = await PipelineAudit.TakeAsync(Broker);
+        var audit = await PipelineAudit.TakeSettledAsync(Broker, Patience);
         audit.AssertExactlyOnce([paid, failed], "orders", new Dictionary<Guid, string> { [paid] = "paid", [failed] = "payment_failed" });
 
         // Each effect was counted by the process whose module did it, and only there.
