@@ -34,6 +34,7 @@ internal static class TelemetryExtensions
                 // key-value read, ack and API call (measured: about an eighth of the bytes allocated per order).
                 tracing.AddSource(MessagingTelemetry.ActivitySourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path));
+                tracing.SetSampler(TraceSampling.From(builder.Configuration, exporting: otlp));
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();

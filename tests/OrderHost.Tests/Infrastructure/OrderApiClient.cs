@@ -37,6 +37,14 @@ public sealed class OrderApiClient : IDisposable
         string json, string? idempotencyKey = null, string? correlationId = null, CancellationToken cancellationToken = default)
         => PostOrderAsync(new StringContent(json, Encoding.UTF8, "application/json"), idempotencyKey, correlationId, cancellationToken);
 
+    /// <summary>POST /orders with a W3C traceparent header, as a traced caller sends it.</summary>
+    public async Task<ApiResponse> PostTracedOrderAsync(JsonNode body, string traceParent, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        return await SendAsync(request, cancellationToken);
+    }
+
     public async Task<ApiResponse> PostOrderAsync(
         HttpContent content, string? idempotencyKey = null, string? correlationId = null, CancellationToken cancellationToken = default)
     {

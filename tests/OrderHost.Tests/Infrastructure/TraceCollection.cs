@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
@@ -27,9 +28,20 @@ public sealed class TraceCollection : ICollection<Activity>
 
     public bool IsReadOnly => false;
 
-    /// <summary>Adds the in-memory exporter to the host's tracer provider (sources and instrumentation stay the host's own).</summary>
-    public Action<WebApplicationBuilder> AddTo() => builder =>
+    /// <summary>
+    /// Adds the in-memory exporter to the host's tracer provider (sources and instrumentation stay the host's own).
+    /// Without an OTLP endpoint the host records only what a caller's traceparent sampled; <paramref name="sampleAll"/>
+    /// sets OTEL_TRACES_SAMPLER=parentbased_always_on, what the host does with an OTLP endpoint.
+    /// </summary>
+    public Action<WebApplicationBuilder> AddTo(bool sampleAll = true) => builder =>
+    {
+        if (sampleAll)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "parentbased_always_on" });
+        }
+
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(this));
+    };
 
     public IReadOnlyList<Activity> Snapshot()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json.Nodes;
 using OrderHost.Tests.Infrastructure;
 
@@ -40,6 +41,39 @@ public sealed class TraceTests : NatsServerFixture
             spans.AddTo());
 
         await AssertOneTraceAsync(orders.Api, orders.Api, spans, overLimit: false, "notifier-paid", "orders.paid");
+    }
+
+    [Test]
+    public async Task Without_an_exporter_only_a_caller_sampled_trace_is_recorded_and_the_context_reaches_the_events_either_way()
+    {
+        var spans = new TraceCollection();
+        await using var host = await RunningOrderHost.StartAsync(Server, configure: spans.AddTo(sampleAll: false));
+
+        var unsampled = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await host.Api.WaitForOrderAsync(unsampled, o => o.IsCompleted, "completed", Patience);
+
+        var callerTrace = ActivityTraceId.CreateRandom();
+        var sampledTraceParent = $"00-{callerTrace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var posted = await host.Api.PostTracedOrderAsync(OrderBodies.Paid(), sampledTraceParent);
+        Assert.That(posted.Status, Is.EqualTo(HttpStatusCode.Accepted), $"POST with a sampled traceparent: {posted}");
+        var sampled = OrderApiClient.OrderIdOf(posted);
+        await host.Api.WaitForOrderAsync(sampled, o => o.IsCompleted, "completed", Patience);
+        var sampledHandlers = await Eventually.Until(
+            () => Task.FromResult(HandlerSpansOf(spans, sampled)),
+            list => list.Count >= 5,
+            $"the five handler spans of the order whose caller sampled its trace ({sampled})",
+            Patience);
+
+        var unsampledEvents = await Broker.ReadForOrderAsync("orders.created", unsampled);
+        var sampledEvents = await Broker.ReadForOrderAsync("orders.created", sampled);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(HandlerSpansOf(spans, unsampled), Is.Empty, "recorded spans of the order posted without a traceparent");
+            Assert.That(spans.Snapshot().Where(s => s.TraceId != callerTrace), Is.Empty, "recorded spans outside the caller's sampled trace");
+            Assert.That(unsampledEvents.Single().Header("traceparent"), Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$"), "traceparent of the unsampled order's orders.created");
+            Assert.That(sampledEvents.Single().Header("traceparent"), Does.Match($"^00-{callerTrace.ToHexString()}-[0-9a-f]{{16}}-01$"), "traceparent of the sampled order's orders.created");
+            Assert.That(sampledHandlers.Select(s => s.TraceId).Distinct(), Is.EqualTo(new[] { callerTrace }), "trace of the sampled order's handler spans");
+        }
     }
 
     private async Task AssertOneTraceAsync(OrderApiClient api, OrderApiClient reader, TraceCollection spans, bool overLimit, string notifier, string outcomeSubject)

@@ -45,7 +45,11 @@ internal sealed partial class MessageProcessor(
             }
 
             var evt = route.Decode(data);
-            activity?.SetTag("orderhost.order_id", evt.OrderId);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("orderhost.order_id", evt.OrderId);
+            }
+
             scope.OrderId = evt.OrderId;
             await route.InvokeAsync(services, evt, delivery, cancellationToken).ConfigureAwait(false);
         }

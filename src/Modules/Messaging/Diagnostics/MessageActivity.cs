@@ -18,9 +18,13 @@ internal static class MessageActivity
         }
 
         var activity = source.StartActivity($"{subject} publish", ActivityKind.Producer);
-        activity?.SetTag("messaging.system", "nats");
-        activity?.SetTag("messaging.operation.type", "send");
-        activity?.SetTag("messaging.destination.name", subject);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "nats");
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.destination.name", subject);
+        }
+
         return activity;
     }
 
@@ -57,10 +61,14 @@ internal static class MessageActivity
         }
 
         var activity = source.StartActivity($"{subject} process", ActivityKind.Consumer, parent);
-        activity?.SetTag("messaging.system", "nats");
-        activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag("messaging.destination.name", subject);
-        activity?.SetTag("messaging.consumer.group.name", consumer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "nats");
+            activity.SetTag("messaging.operation.type", "process");
+            activity.SetTag("messaging.destination.name", subject);
+            activity.SetTag("messaging.consumer.group.name", consumer);
+        }
+
         return activity;
     }
 }
