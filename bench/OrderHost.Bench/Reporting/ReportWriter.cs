@@ -161,7 +161,8 @@ internal static class ReportWriter
 
     private static string N(double? value) => value is { } v ? v.ToString("#,0", CultureInfo.InvariantCulture) : "—";
 
-    private static string Ratio(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
+    // As the JSON has it (3 decimals): rounding that again to 2 would show 0.2449 as 0.25.
+    private static string Ratio(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) + "×" : "—";
 
     private static string Ms(double? value) => value is { } v ? v.ToString(v >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture) : "—";
 
