@@ -141,7 +141,7 @@ internal static class ReportWriter
 
     private static string AcceptedCell(ScenarioReport row)
         => row.Median?.AcceptedPerS is { } a
-            ? row.AcceptedPerSToRaw is { } r ? string.Create(CultureInfo.InvariantCulture, $"{a:#,0} ({r:0.00}×)") : N(a)
+            ? row.AcceptedPerSToRaw is { } r ? string.Create(CultureInfo.InvariantCulture, $"{a:#,0} ({Ratio(r)})") : N(a)
             : "—";
 
     private static string RowLabel(ScenarioReport row)

@@ -36,7 +36,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
         string? incomplete;
-        TimeSpan? settle = null;
+        TimeSpan? settle;
         await using (new ProgressReporter(label, () => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {
             await ClosedLoopAsync(http, orders, options.Concurrency, (i, sent, outcome, done) =>
@@ -52,13 +52,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
                     failures.Add(outcome);
                 }
             }, cancellationToken).ConfigureAwait(false);
-            incomplete = await tracker.WaitForAsync(tracker.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
-                ? null
-                : Measure.IncompleteFailure(tracker.Started, tracker, options.CompletionTimeout);
-            if (incomplete is null)
-            {
-                settle = await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
-            }
+            (incomplete, settle) = await Measure.CompleteAsync(tracker, tracker.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
@@ -102,12 +96,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
             throw new InvalidOperationException($"warm-up: {problem}");
         }
 
-        if (!await warm.WaitForAsync(warm.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false))
-        {
-            throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(warm.Started, warm, options.CompletionTimeout)}");
-        }
-
-        await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+        await Measure.WarmedUpAsync(warm, warm.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs <paramref name="workers"/> loops that each POST the next order as soon as their previous one was answered.</summary>

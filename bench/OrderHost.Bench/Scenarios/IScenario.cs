@@ -82,6 +82,31 @@ internal static class Measure
         GC.WaitForPendingFinalizers();
     }
 
+    /// <summary>
+    /// The end of a measured phase: waits for <paramref name="expected"/> completions, then (when they all came) for
+    /// every durable consumer of <paramref name="stream"/> to be idle. The failure, or null, and how long settling took.
+    /// </summary>
+    public static async Task<(string? Incomplete, TimeSpan? Settle)> CompleteAsync(
+        CompletionTracker tracker, int expected, TimeSpan timeout, IReadOnlyCollection<Task> watched, INatsJSContext js, string stream, CancellationToken cancellationToken)
+    {
+        var incomplete = await tracker.WaitForAsync(expected, timeout, watched, cancellationToken).ConfigureAwait(false)
+            ? null
+            : IncompleteFailure(expected, tracker, timeout);
+        return incomplete is null
+            ? (null, await ConsumersIdle.WaitAsync(js, stream, timeout, cancellationToken).ConfigureAwait(false))
+            : (incomplete, null);
+    }
+
+    /// <summary>The end of a warm-up: as <see cref="CompleteAsync"/>, but an incomplete warm-up fails the run.</summary>
+    public static async Task WarmedUpAsync(
+        CompletionTracker warm, int expected, TimeSpan timeout, IReadOnlyCollection<Task> watched, INatsJSContext js, string stream, CancellationToken cancellationToken)
+    {
+        if ((await CompleteAsync(warm, expected, timeout, watched, js, stream, cancellationToken).ConfigureAwait(false)).Incomplete is { } incomplete)
+        {
+            throw new TimeoutException($"warm-up: {incomplete}");
+        }
+    }
+
     public static string? IncompleteFailure(int expected, CompletionTracker tracker, TimeSpan timeout)
         => tracker.Completed >= expected
             ? null

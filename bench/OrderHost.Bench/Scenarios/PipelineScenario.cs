@@ -28,12 +28,7 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
             var warm = new CompletionTracker(options.Warmup);
             observer.Tracker = warm;
             await PublishAsync(env.JetStream, options.Warmup, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-            if (!await warm.WaitForAsync(options.Warmup, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false))
-            {
-                throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
-            }
-
-            await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+            await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
         var tracker = new CompletionTracker(orders);
@@ -44,17 +39,11 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
-        TimeSpan? settle = null;
+        TimeSpan? settle;
         await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {
             await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
-            incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
-                ? null
-                : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
-            if (incomplete is null)
-            {
-                settle = await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
-            }
+            (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);

@@ -45,17 +45,11 @@ internal sealed class RatesScenario(BenchContext context) : PerRateScenario(cont
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
-        TimeSpan? settle = null;
+        TimeSpan? settle;
         await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
         {
             await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
-            incomplete = await tracker.WaitForAsync(tracker.Started, options.CompletionTimeout, watched, cancellationToken).ConfigureAwait(false)
-                ? null
-                : Measure.IncompleteFailure(tracker.Started, tracker, options.CompletionTimeout);
-            if (incomplete is null)
-            {
-                settle = await ConsumersIdle.WaitAsync(env.JetStream, BenchHost.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
-            }
+            (incomplete, settle) = await Measure.CompleteAsync(tracker, tracker.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);

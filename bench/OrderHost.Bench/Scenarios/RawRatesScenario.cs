@@ -32,12 +32,7 @@ internal sealed class RawRatesScenario(BenchContext context) : PerRateScenario(c
                 var warm = new CompletionTracker(options.Warmup);
                 sink.Tracker = warm;
                 await RawScenario.PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-                if (!await warm.WaitForAsync(options.Warmup, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
-                }
-
-                await ConsumersIdle.WaitAsync(env.JetStream, RawScenario.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+                await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
             }
 
             var orders = options.RateOrders;
@@ -51,17 +46,11 @@ internal sealed class RawRatesScenario(BenchContext context) : PerRateScenario(c
             await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
             var first = Stopwatch.GetTimestamp();
             string? incomplete;
-            TimeSpan? settle = null;
+            TimeSpan? settle;
             await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} acked {tracker.Started,6} completed {tracker.Completed,6}"))
             {
                 await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
-                incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false)
-                    ? null
-                    : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
-                if (incomplete is null)
-                {
-                    settle = await ConsumersIdle.WaitAsync(env.JetStream, RawScenario.StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
-                }
+                (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
             }
 
             var usage = await meter.StopAsync().ConfigureAwait(false);

@@ -49,12 +49,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
                 var warm = new CompletionTracker(options.Warmup);
                 sink.Tracker = warm;
                 await PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-                if (!await warm.WaitForAsync(options.Warmup, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new TimeoutException($"warm-up: {Measure.IncompleteFailure(options.Warmup, warm, options.CompletionTimeout)}");
-                }
-
-                await ConsumersIdle.WaitAsync(env.JetStream, StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
+                await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
             }
 
             var orders = options.Orders;
@@ -67,17 +62,11 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             {
                 var first = Stopwatch.GetTimestamp();
                 string? incomplete;
-                TimeSpan? settle = null;
+                TimeSpan? settle;
                 await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
                 {
                     await PublishPipelinedAsync(env.JetStream, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
-                    incomplete = await tracker.WaitForAsync(orders, options.CompletionTimeout, loops, cancellationToken).ConfigureAwait(false)
-                        ? null
-                        : Measure.IncompleteFailure(orders, tracker, options.CompletionTimeout);
-                    if (incomplete is null)
-                    {
-                        settle = await ConsumersIdle.WaitAsync(env.JetStream, StreamName, options.CompletionTimeout, cancellationToken).ConfigureAwait(false);
-                    }
+                    (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
                 }
 
                 var usage = await meter.StopAsync().ConfigureAwait(false);
