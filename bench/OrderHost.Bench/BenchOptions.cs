@@ -1,11 +1,12 @@
 using System.Globalization;
+using OrderHost.Bench.Scenarios;
 
 namespace OrderHost.Bench;
 
 /// <summary>Command-line settings. Full mode is the default; <c>--quick</c> shrinks every count for CI.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = [ScenarioNames.Raw, ScenarioNames.Pipeline, ScenarioNames.Http, ScenarioNames.RawRates, ScenarioNames.Rates, ScenarioNames.PipelineSyncAlways];
+    public static readonly string[] AllScenarios = [ScenarioNames.Raw, ScenarioNames.RawGuarded, ScenarioNames.Pipeline, ScenarioNames.Http, ScenarioNames.RawRates, ScenarioNames.RawGuardedRates, ScenarioNames.Rates, ScenarioNames.PipelineSyncAlways];
 
     public bool Quick { get; private set; }
 
@@ -19,7 +20,7 @@ internal sealed class BenchOptions
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
-    /// <summary>Orders per run of raw and pipeline.</summary>
+    /// <summary>Orders per run of raw, raw-guarded and pipeline.</summary>
     public int Orders { get; private set; } = 20_000;
 
     /// <summary>Orders per run of pipeline-sync-always (every message fsynced: far slower).</summary>
@@ -55,6 +56,9 @@ internal sealed class BenchOptions
     /// <summary>Raw relay: wait for the server to confirm every ack, as the host's consumers do by default.</summary>
     public bool RawDoubleAck { get; private set; }
 
+    /// <summary>Parts the raw-guarded relay leaves out, to measure what each costs (none by default).</summary>
+    public GuardedParts GuardedWithout { get; private set; }
+
     /// <summary>Run the shipped host (OrderHost.dll) as a child process instead of inside the benchmark process.</summary>
     public bool HostProcess { get; private set; }
 
@@ -77,12 +81,13 @@ internal sealed class BenchOptions
           --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
                                   before measuring, so the JIT has tiered up the hot paths (default 20, quick 0,
                                   0 with --host-process: its host is fresh in every run)
-          --scenarios a,b,...     any of: raw, pipeline, http, raw-rates, rates, pipeline-sync-always (default: all)
-          --orders N              orders per run of raw and pipeline (default 20000)
+          --scenarios a,b,...     any of: raw, raw-guarded, pipeline, http, raw-rates, raw-guarded-rates, rates,
+                                  pipeline-sync-always (default: all)
+          --orders N              orders per run of raw, raw-guarded and pipeline (default 20000)
           --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
           --http-orders N         orders per run of http (default 5000)
           --rates R1,R2,...       target rates in orders/s for the rates scenario (default 500,1000,2000)
-          --rate-orders N         orders per rate, for raw-rates and rates (default 10000)
+          --rate-orders N         orders per rate, for raw-rates, raw-guarded-rates and rates (default 10000)
           --concurrency N         HTTP workers of the http scenario (default 32)
           --window N              publish acknowledgements in flight per publisher (default 256)
           --warmup N              orders before measuring, per fresh server (default 1000; quick 100;
@@ -91,6 +96,8 @@ internal sealed class BenchOptions
           --sync-interval VALUE   nats-server jetstream sync_interval for all but pipeline-sync-always
                                   (default 1s, as in nats-server.conf; 'default' = server default, 2 min)
           --raw-double-ack        raw relay: double acks (server-confirmed), as the host's consumers use
+          --guarded-without a,b   raw-guarded relay: leave out any of lookup, record, double-ack, projection, to
+                                  measure what each costs (the pipeline always has them all)
           --nats-url URL          use this loopback server instead of starting one per scenario
                                   (no fresh store per run; pipeline-sync-always is skipped)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
@@ -128,6 +135,9 @@ internal sealed class BenchOptions
                     break;
                 case "--raw-double-ack":
                     o.RawDoubleAck = true;
+                    break;
+                case "--guarded-without":
+                    o.GuardedWithout = ParseGuardedParts(Value(args, ref i));
                     break;
                 case "--host-process":
                     o.HostProcess = true;
@@ -225,6 +235,27 @@ internal sealed class BenchOptions
         return [.. AllScenarios.Where(names.Contains)];
     }
 
+    /// <summary>The option's names of <paramref name="parts"/>, for the report.</summary>
+    public static IReadOnlyList<string> GuardedPartNames(GuardedParts parts)
+        => [.. GuardedPartsByName.Where(p => parts.HasFlag(p.Part)).Select(p => p.Name)];
+
+    private static readonly (string Name, GuardedParts Part)[] GuardedPartsByName =
+        [("lookup", GuardedParts.Lookup), ("record", GuardedParts.Record), ("double-ack", GuardedParts.DoubleAck), ("projection", GuardedParts.Projection)];
+
+    private static GuardedParts ParseGuardedParts(string value)
+    {
+        var parts = GuardedParts.None;
+        foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var known = GuardedPartsByName.FirstOrDefault(p => p.Name == name);
+            parts |= known.Name is not null
+                ? known.Part
+                : throw new ArgumentException($"--guarded-without '{name}': choose from {string.Join(", ", GuardedPartsByName.Select(p => p.Name))}.");
+        }
+
+        return parts;
+    }
+
     private static string ValidateSyncInterval(string value)
         => value == "always" || (value.Length > 1 && char.IsAsciiDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '.'))
             ? value
@@ -263,9 +294,11 @@ internal sealed class BenchOptions
 internal static class ScenarioNames
 {
     public const string Raw = "raw";
+    public const string RawGuarded = "raw-guarded";
     public const string Pipeline = "pipeline";
     public const string Http = "http";
     public const string Rates = "rates";
     public const string RawRates = "raw-rates";
+    public const string RawGuardedRates = "raw-guarded-rates";
     public const string PipelineSyncAlways = "pipeline-sync-always";
 }

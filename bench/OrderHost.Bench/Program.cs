@@ -104,7 +104,10 @@ foreach (var name in options.Scenarios)
     switch (name)
     {
         case ScenarioNames.Raw:
-            scenarios.Add(new RawScenario(context));
+            scenarios.Add(new RawScenario(context, guarded: false));
+            break;
+        case ScenarioNames.RawGuarded:
+            scenarios.Add(new RawScenario(context, guarded: true));
             break;
         case ScenarioNames.Pipeline:
             scenarios.Add(new PipelineScenario(context, ScenarioNames.Pipeline, options.SyncInterval, options.Orders));
@@ -113,7 +116,10 @@ foreach (var name in options.Scenarios)
             scenarios.Add(new HttpScenario(context));
             break;
         case ScenarioNames.RawRates:
-            scenarios.Add(new RawRatesScenario(context));
+            scenarios.Add(new RawRatesScenario(context, guarded: false));
+            break;
+        case ScenarioNames.RawGuardedRates:
+            scenarios.Add(new RawRatesScenario(context, guarded: true));
             break;
         case ScenarioNames.Rates:
             scenarios.Add(new RatesScenario(context));
@@ -180,7 +186,7 @@ var report = new BenchReport(
         options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(options.SyncInterval) : BenchEnvironment.ExternalSyncLabel,
         OrderFactory.CreatedPayloadBytes,
         OrderFactory.HttpBodyBytes,
-        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck)),
+        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout))),
     ReportWriter.Summarize(results, options.Runs),
     failures,
     ReportWriter.Notes(hostProcess is not null));

@@ -17,6 +17,7 @@ internal static class MachineProbe
         GCSettings.LatencyMode.ToString(),
         AppContext.GetData("System.Runtime.TieredPGO") is not false && Environment.GetEnvironmentVariable("DOTNET_TieredPGO") != "0",
         ThreadPoolSpinLimit(),
+        CallCountingDelayMs(),
         "NATS.Net " + (typeof(NatsConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0].Trim()
             ?? typeof(NatsConnection).Assembly.GetName().Version?.ToString() ?? "?"));
 
@@ -25,6 +26,12 @@ internal static class MachineProbe
         => Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
             ?? AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString()
             ?? "70 (default)";
+
+    /// <summary>How long tiering waits for a quiet moment before counting calls (runtime default 100 ms; the host ships 0).</summary>
+    private static string CallCountingDelayMs()
+        => Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs")
+            ?? AppContext.GetData("System.Runtime.TieredCompilation.CallCountingDelayMs")?.ToString()
+            ?? "100 (default)";
 
     private static string CpuModel()
     {

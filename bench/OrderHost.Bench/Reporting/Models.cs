@@ -172,6 +172,7 @@ internal sealed record ScenarioReport(
     double? OrdersPerSMax,
     double? OrdersPerSToRaw,
     double? AcceptedPerSToRaw,
+    double? OrdersPerSToRawGuarded,
     IReadOnlyList<RunResult> RunResults);
 
 internal sealed record MachineInfo(
@@ -185,6 +186,7 @@ internal sealed record MachineInfo(
     string GcLatencyMode,
     bool TieredPgo,
     string ThreadPoolSpinLimit,
+    string CallCountingDelayMs,
     string NatsClient);
 
 /// <summary>
@@ -214,7 +216,7 @@ internal sealed record BenchSettings(
     int HttpBodyBytes,
     RawRelaySettings Raw);
 
-internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck);
+internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout);
 
 internal sealed record BenchReport(
     DateTimeOffset StartedAt,

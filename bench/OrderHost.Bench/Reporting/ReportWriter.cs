@@ -29,15 +29,18 @@ internal static class ReportWriter
                     good.Select(r => r.OrdersPerS).Max(),
                     null,
                     null,
+                    null,
                     runs);
             })
             .ToList();
 
         var raw = rows.FirstOrDefault(r => r.Name == ScenarioNames.Raw)?.Median?.OrdersPerS;
+        var guarded = rows.FirstOrDefault(r => r.Name == ScenarioNames.RawGuarded)?.Median?.OrdersPerS;
         return [.. rows.Select(r => r with
         {
             OrdersPerSToRaw = Ratio(r.Median?.OrdersPerS, raw, r),
             AcceptedPerSToRaw = Ratio(r.Median?.AcceptedPerS, raw, r),
+            OrdersPerSToRawGuarded = r.Scenario is ScenarioNames.Pipeline or ScenarioNames.Http ? Ratio(r.Median?.OrdersPerS, guarded, r) : null,
         })];
     }
 
@@ -62,22 +65,22 @@ internal static class ReportWriter
         var hostProcess = report.HostProcess is not null;
         sb.AppendLine(inv, $"# OrderHost benchmark, {report.StartedAt:yyyy-MM-dd HH:mm} UTC ({s.Mode} mode, {report.WallS:0} s)");
         sb.AppendLine();
-        sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)}, thread-pool spin limit {m.ThreadPoolSpinLimit} (the shipped host's runtime settings)");
+        sb.AppendLine(inv, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os} {m.Architecture}, {m.Dotnet}; GC {(m.ServerGc ? "server" : "workstation")}, concurrent {OnOff(m.ConcurrentGc)}, latency mode {m.GcLatencyMode}, TieredPGO {OnOff(m.TieredPgo)}, thread-pool spin limit {m.ThreadPoolSpinLimit}, call counting delay (ms) {m.CallCountingDelayMs} (the shipped host's runtime settings)");
         sb.AppendLine(inv, $"- Server: nats-server {report.Nats.Version}, single node on 127.0.0.1, {report.Nats.Storage} storage, R{report.Nats.Replicas}; {(report.Nats.ExternalUrl is null ? "a fresh server and store per run" : "external server " + report.Nats.ExternalUrl + " (stores not fresh)")}; client {m.NatsClient}");
         sb.AppendLine(report.HostProcess is { } h
             ? $"- Host: the shipped {h.Dll} as a separate process (dotnet, its own folder), GC {(h.ServerGc ? "server" : "workstation")}, concurrent {OnOff(h.ConcurrentGc)}; logging: {h.Logging}"
             : "- Host: in the benchmark process (OrderHostApplication.Build, logging at Warning)");
         sb.AppendLine(inv, $"- Payload: OrderCreated {s.OrderCreatedPayloadBytes} B (the raw relay forwards the same bytes on every hop); HTTP body {s.HttpBodyBytes} B");
         sb.AppendLine(inv, $"- Runs: {s.Runs} measured per scenario {(s.WarmupS > 0 ? $"after discarded warm-up runs (repeated until {s.WarmupS:0} s were spent, at least one)" : "with no discarded warm-up run")}, each column the median of the successful runs (orders/s: min–max in brackets); warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
-        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch {HostConsumers.PullBatch}, {HostConsumers.MaxConcurrency} handlers per consumer, double acks except the projection, KV reads/writes per hop)");
+        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch {HostConsumers.PullBatch}, {HostConsumers.MaxConcurrency} handlers per consumer, double acks except the projection, KV reads/writes per hop){(s.Raw.GuardedWithout.Count > 0 ? $"; raw-guarded WITHOUT {string.Join(", ", s.Raw.GuardedWithout)} (--guarded-without)" : string.Empty)}");
         sb.AppendLine();
-        sb.AppendLine($"| scenario | sync_interval | orders/run | orders/s | × raw | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order |{(hostProcess ? " CPU s/1k orders (host process) | peak WS MB (host process) | alloc KB/order (host process) |" : string.Empty)} runs ok |");
-        sb.AppendLine($"|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|--:|" : string.Empty)}--:|");
+        sb.AppendLine($"| scenario | sync_interval | orders/run | orders/s | × raw | × raw-guarded | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order |{(hostProcess ? " CPU s/1k orders (host process) | peak WS MB (host process) | alloc KB/order (host process) |" : string.Empty)} runs ok |");
+        sb.AppendLine($"|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|--:|" : string.Empty)}--:|");
         foreach (var row in report.Scenarios)
         {
             var x = row.Median;
             var hostCells = hostProcess ? $" {D(x?.HostProcessCpuSPer1kOrders, "0.000")} | {D(x?.HostProcessPeakWorkingSetMb, "0")} | — |" : string.Empty;
-            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)}{Spread(row)} | {Ratio(row.OrdersPerSToRaw)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} |{hostCells} {row.Runs - row.FailedRuns}/{row.Runs} |");
+            sb.AppendLine(inv, $"| {RowLabel(row)} | {row.SyncInterval} | {N(x?.Orders)} | {N(x?.OrdersPerS)}{Spread(row)} | {Ratio(row.OrdersPerSToRaw)} | {Ratio(row.OrdersPerSToRawGuarded)} | {AcceptedCell(row)} | {Ms(x?.EndToEnd?.P50Ms)} | {Ms(x?.EndToEnd?.P99Ms)} | {Ms(x?.EndToEnd?.P999Ms)} | {Ms(x?.Post?.P50Ms)} | {Ms(x?.Post?.P99Ms)} | {D(x?.CpuSPer1kOrders, "0.000")} | {D(x?.ServerCpuSPer1kOrders, "0.000")} | {D(x?.PeakWorkingSetMb, "0")} | {D(x?.AllocBytesPerOrder / 1024, "0.0")} |{hostCells} {row.Runs - row.FailedRuns}/{row.Runs} |");
         }
 
         sb.AppendLine();
@@ -116,15 +119,17 @@ internal static class ReportWriter
 
     /// <summary>The report's notes; <paramref name="hostProcess"/> (<c>--host-process</c>) changes what the bench figures cover.</summary>
     public static IReadOnlyList<string> Notes(bool hostProcess) => [
-        "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified; the others: orders.notified seen by the benchmark's ordered consumer). × raw: that figure over the raw relay's median in this same invocation.",
+        "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified; raw-guarded: bench.notified seen by the benchmark's ordered consumer; the others: orders.notified seen by it). × raw: that figure over the raw relay's median in this same invocation.",
+        "raw-guarded: the raw relay plus every broker call the pipeline makes per order for its guarantees, made by bare NATS.Net with the host's consumer settings and no host (per relay hop: record lookup, awaited publish, record create, double ack; a projection consumer: one create-only KV write per event, plain ack); complete when an ordered consumer sees bench.notified, as for the pipeline. Its server msgs per order equal the pipeline's. × raw-guarded: the pipeline's (or http's) orders/s over this row's median, what the host costs on top of the broker work its guarantees need.",
         "raw and pipeline e2e: publish → completion while the publisher runs flat out (window of unacknowledged publishes, no cap on orders in flight): this is queueing at saturation, not service time. For latency at a given load read the rates rows.",
         "http: accepted/s is 202s per second (× raw beside it); POST p50/p99 is the request until its 202; e2e is the 202 → orders.notified.",
         "raw @ N/s (raw-rates): the raw relay driven open loop at the same rates and counts, the latency floor of this machine and server for the rates rows: each order is one awaited publish (as POST waits for the acknowledgement before its 202), e2e runs from that acknowledgement to the sink, POST from the scheduled time to the acknowledgement.",
+        "raw-guarded @ N/s (raw-guarded-rates): the same for the guarded relay, the latency floor of this design (two round trips on each relay hop's critical path: record lookup, then publish).",
         "rates: open loop at the target rate (bursts of 1–2 orders per millisecond timer tick); orders/s is the completion rate (≈ the target when the host keeps up), accepted/s the 202 rate; e2e is the 202 → orders.notified (HdrHistogram); POST is measured from each order's scheduled send time, so a stalled send counts in full (no coordinated omission).",
         .. hostProcess
             ? (string[])[
                 "--host-process: pipeline, http and rates ran the shipped host (OrderHost.dll) as a separate process with its own runtimeconfig.json (GC as stated above) and appsettings.json (logging at Information, a few lines per order); its stdout and stderr went to pipes that the benchmark drained and discarded (host log lines and bytes per order: second table). Its readiness: every durable consumer exists and /health/ready answers 200, as in-process.",
-                "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase: for pipeline, http and rates the load generator, the observer and the draining of the host's output only (the host is a separate process); for raw, the publisher, both relays and the sink. host process: that process's CPU time (/proc user + system, delta over the measured phase). nats-server: the server process's CPU time.",
+                "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase: for pipeline, http and rates the load generator, the observer and the draining of the host's output only (the host is a separate process); for raw and raw-guarded, the publisher, the relays and the sink or projection. host process: that process's CPU time (/proc user + system, delta over the measured phase). nats-server: the server process's CPU time.",
                 "peak WS: working set of the benchmark process (the load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (the load generator). peak WS (host process): its VmRSS (/proc/<pid>/status) sampled on the same 50 ms loop. alloc KB/order (host process): not measurable from outside its process, so — (null in the JSON); the same holds for its GC counts and thread-pool threads, which the JSON figures give for the benchmark process only.",
             ]
             : [
@@ -137,7 +142,7 @@ internal static class ReportWriter
     ];
 
     private static double? Ratio(double? value, double? raw, ScenarioReport row)
-        => row.Name == ScenarioNames.Raw || row.Scenario is ScenarioNames.Rates or ScenarioNames.RawRates || value is null || raw is null or 0 ? null : Math.Round(value.Value / raw.Value, 3);
+        => row.Name == ScenarioNames.Raw || row.Scenario is ScenarioNames.Rates or ScenarioNames.RawRates or ScenarioNames.RawGuardedRates || value is null || raw is null or 0 ? null : Math.Round(value.Value / raw.Value, 3);
 
     private static string AcceptedCell(ScenarioReport row)
         => row.Median?.AcceptedPerS is { } a
@@ -149,6 +154,7 @@ internal static class ReportWriter
         {
             ScenarioNames.Rates => $"rates @ {row.Name.Split('@')[1]}/s",
             ScenarioNames.RawRates => $"raw @ {row.Name.Split('@')[1]}/s",
+            ScenarioNames.RawGuardedRates => $"raw-guarded @ {row.Name.Split('@')[1]}/s",
             _ => row.Name,
         };
 

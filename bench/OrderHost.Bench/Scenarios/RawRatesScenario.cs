@@ -9,81 +9,70 @@ namespace OrderHost.Bench.Scenarios;
 /// the same rates and counts. Each order is one awaited publish of <c>bench.created</c> (the analogue
 /// of POST → 202, which waits for the same acknowledgement); its latency runs from that acknowledgement to
 /// the sink (the analogue of 202 → orders.notified). What this relay cannot beat on the machine,
-/// the host cannot either.
+/// the host cannot either. Guarded (raw-guarded-rates), the relay makes the broker calls of the pipeline's
+/// guarantees as well: the floor of this design rather than of the flow.
 /// </summary>
-internal sealed class RawRatesScenario(BenchContext context) : PerRateScenario(context)
+internal sealed class RawRatesScenario(BenchContext context, bool guarded) : PerRateScenario(context)
 {
-    public override string Name => ScenarioNames.RawRates;
+    public override string Name => guarded ? ScenarioNames.RawGuardedRates : ScenarioNames.RawRates;
 
     protected override async Task<RunResult> RunRateAsync(int run, int rate, string name, CancellationToken cancellationToken)
     {
         var options = Context.Options;
         var label = Measure.Label(name, run, options.Runs);
         await using var env = await BenchEnvironment.CreateAsync(Context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
-        await RawScenario.CreateTopologyAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
-        await using var relayConnection = BenchEnvironment.NewConnection(env.Url, "orderhost-bench-relay");
-        var sink = new RawScenario.SinkTarget();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loops = RawScenario.StartRelays(new NatsJSContext(relayConnection), sink, options, stop.Token);
-        try
+        await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
+        if (options.Warmup > 0)
         {
-            if (options.Warmup > 0)
-            {
-                var warm = new CompletionTracker(options.Warmup);
-                sink.Tracker = warm;
-                await RawScenario.PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-                await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
-            }
-
-            var orders = options.RateOrders;
-            var tracker = new CompletionTracker(orders);
-            sink.Tracker = tracker;
-            var ids = Enumerable.Range(0, orders).Select(_ => Guid.CreateVersion7()).ToArray();
-            var fromSchedule = new long[orders];
-            var loop = new OpenLoop(rate, orders);
-            var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
-            Measure.SettleMemory();
-            await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-            var first = Stopwatch.GetTimestamp();
-            string? incomplete;
-            TimeSpan? settle;
-            await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} acked {tracker.Started,6} completed {tracker.Completed,6}"))
-            {
-                await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
-                (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
-            }
-
-            var usage = await meter.StopAsync().ConfigureAwait(false);
-            var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
-            {
-                Accepted = tracker.Started,
-                TargetRate = rate,
-                Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
-            };
-            metrics = await Measure.WithHopsAsync(
-                metrics, env.JetStream, RawScenario.StreamName, fromSequence, (RawScenario.CreatedSubject, RawScenario.PaidSubject, RawScenario.NotifiedSubject), cancellationToken).ConfigureAwait(false);
-            return new RunResult(name, run, env.SyncInterval, metrics, incomplete);
-
-            async Task SendAsync(int i, long scheduled)
-            {
-                var message = RawScenario.CreatedMessage(ids[i], i);
-                var ack = await env.JetStream.PublishAsync(
-                    message.Subject,
-                    message.Data,
-                    NatsRawSerializer<byte[]>.Default,
-                    new NatsJSPubOpts { MsgId = message.MessageId },
-                    message.Headers,
-                    cancellationToken).ConfigureAwait(false);
-                ack.EnsureSuccess();
-                var done = Stopwatch.GetTimestamp();
-                tracker.Start(ids[i], done);
-                fromSchedule[i] = done - scheduled;
-            }
+            var warm = new CompletionTracker(options.Warmup);
+            relay.Tracker = warm;
+            await RawScenario.PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+            await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, relay.Loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
         }
-        finally
+
+        var orders = options.RateOrders;
+        var tracker = new CompletionTracker(orders);
+        relay.Tracker = tracker;
+        var ids = Enumerable.Range(0, orders).Select(_ => Guid.CreateVersion7()).ToArray();
+        var fromSchedule = new long[orders];
+        var loop = new OpenLoop(rate, orders);
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
+        Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
+        var first = Stopwatch.GetTimestamp();
+        string? incomplete;
+        TimeSpan? settle;
+        await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} acked {tracker.Started,6} completed {tracker.Completed,6}"))
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(loops).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
+            (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, relay.Loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var usage = await meter.StopAsync().ConfigureAwait(false);
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
+        {
+            Accepted = tracker.Started,
+            TargetRate = rate,
+            Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
+        };
+        metrics = await Measure.WithHopsAsync(
+            metrics, env.JetStream, RawScenario.StreamName, fromSequence, RawScenario.Subjects, cancellationToken).ConfigureAwait(false);
+        return new RunResult(name, run, env.SyncInterval, metrics, incomplete);
+
+        async Task SendAsync(int i, long scheduled)
+        {
+            var message = RawScenario.CreatedMessage(ids[i], i);
+            var ack = await env.JetStream.PublishAsync(
+                message.Subject,
+                message.Data,
+                NatsRawSerializer<byte[]>.Default,
+                new NatsJSPubOpts { MsgId = message.MessageId },
+                message.Headers,
+                cancellationToken).ConfigureAwait(false);
+            ack.EnsureSuccess();
+            var done = Stopwatch.GetTimestamp();
+            tracker.Start(ids[i], done);
+            fromSchedule[i] = done - scheduled;
         }
     }
 }

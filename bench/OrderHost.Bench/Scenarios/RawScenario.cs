@@ -3,6 +3,7 @@ using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
 using OrderHost.Bench.Reporting;
 using OrderHost.Messaging;
+using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -12,20 +13,25 @@ namespace OrderHost.Bench.Scenarios;
 /// consumer republishes to <c>bench.notified</c> → durable consumer acks. Every publish carries a
 /// Nats-Msg-Id and is pipelined; a relay acks its message once the republish is acknowledged.
 /// The relays and the sink share one connection (as the host's modules do); the publisher has its own.
+/// Guarded (raw-guarded), the relay makes every broker call of the pipeline's guarantees as well (<see cref="GuardedRelay"/>):
+/// the pipeline's orders/s over that row is what the host itself costs.
 /// </summary>
-internal sealed class RawScenario(BenchContext context) : IScenario
+internal sealed class RawScenario(BenchContext context, bool guarded) : IScenario
 {
     public const string StreamName = "BENCH";
 
     // The host's consumer defaults, so the ratio measures the business logic, not consumer settings.
-    public const int PullBatch = 64;
-    public const int MaxAckPending = 1000;
+    public static readonly int PullBatch = new ConsumerDefaultsOptions().PullBatch;
+    public static readonly int MaxAckPending = new ConsumerDefaultsOptions().MaxAckPending;
 
     internal const string CreatedSubject = "bench.created";
     internal const string PaidSubject = "bench.paid";
     internal const string NotifiedSubject = "bench.notified";
 
-    public string Name => ScenarioNames.Raw;
+    public string Name => guarded ? ScenarioNames.RawGuarded : ScenarioNames.Raw;
+
+    /// <summary>The relay's subjects, in the order of the flow (for the per-hop analysis).</summary>
+    public static (string Created, string Paid, string Notified) Subjects => (CreatedSubject, PaidSubject, NotifiedSubject);
 
     public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
 
@@ -34,52 +40,35 @@ internal sealed class RawScenario(BenchContext context) : IScenario
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
         await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
-        await CreateTopologyAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
-
-        await using var relayConnection = BenchEnvironment.NewConnection(env.Url, "orderhost-bench-relay");
-        var relayJs = new NatsJSContext(relayConnection);
-        var sink = new SinkTarget();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loops = StartRelays(relayJs, sink, options, stop.Token);
-
-        try
+        await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
+        if (options.Warmup > 0)
         {
-            if (options.Warmup > 0)
-            {
-                var warm = new CompletionTracker(options.Warmup);
-                sink.Tracker = warm;
-                await PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-                await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
-            }
-
-            var orders = options.Orders;
-            var tracker = new CompletionTracker(orders);
-            sink.Tracker = tracker;
-            var counters = new PublishCounters();
-            var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
-            Measure.SettleMemory();
-            await using (var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false))
-            {
-                var first = Stopwatch.GetTimestamp();
-                string? incomplete;
-                TimeSpan? settle;
-                await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
-                {
-                    await PublishPipelinedAsync(env.JetStream, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
-                    (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
-                }
-
-                var usage = await meter.StopAsync().ConfigureAwait(false);
-                var metrics = await Measure.WithHopsAsync(
-                    Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, StreamName, fromSequence, (CreatedSubject, PaidSubject, NotifiedSubject), cancellationToken).ConfigureAwait(false);
-                return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
-            }
+            var warm = new CompletionTracker(options.Warmup);
+            relay.Tracker = warm;
+            await PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+            await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, relay.Loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
         }
-        finally
+
+        var orders = options.Orders;
+        var tracker = new CompletionTracker(orders);
+        relay.Tracker = tracker;
+        var counters = new PublishCounters();
+        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
+        Measure.SettleMemory();
+        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
+        var first = Stopwatch.GetTimestamp();
+        string? incomplete;
+        TimeSpan? settle;
+        await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(loops).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await PublishPipelinedAsync(env.JetStream, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
+            (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, relay.Loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
         }
+
+        var usage = await meter.StopAsync().ConfigureAwait(false);
+        var metrics = await Measure.WithHopsAsync(
+            Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, StreamName, fromSequence, Subjects, cancellationToken).ConfigureAwait(false);
+        return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 
     /// <summary>Both relays and the sink, consuming until <paramref name="stopping"/> is cancelled.</summary>
@@ -113,7 +102,14 @@ internal sealed class RawScenario(BenchContext context) : IScenario
         }, counters, cancellationToken);
     }
 
-    internal static async Task CreateTopologyAsync(NatsJSContext js, CancellationToken cancellationToken)
+    /// <summary>The raw relay's durable consumers: one per hop, each on one subject.</summary>
+    internal static readonly (string Durable, string[] Filters)[] RelayConsumers =
+        [("bench-payments", [CreatedSubject]), ("bench-notifications", [PaidSubject]), ("bench-sink", [NotifiedSubject])];
+
+    internal static Task CreateTopologyAsync(NatsJSContext js, CancellationToken cancellationToken)
+        => CreateTopologyAsync(js, RelayConsumers, cancellationToken);
+
+    internal static async Task CreateTopologyAsync(NatsJSContext js, IEnumerable<(string Durable, string[] Filters)> consumers, CancellationToken cancellationToken)
     {
         try
         {
@@ -134,11 +130,11 @@ internal sealed class RawScenario(BenchContext context) : IScenario
             NumReplicas = 1,
         }, cancellationToken).ConfigureAwait(false);
 
-        foreach (var (durable, filter) in new[] { ("bench-payments", CreatedSubject), ("bench-notifications", PaidSubject), ("bench-sink", NotifiedSubject) })
+        foreach (var (durable, filters) in consumers)
         {
             await js.CreateOrUpdateConsumerAsync(StreamName, new ConsumerConfig(durable)
             {
-                FilterSubject = filter,
+                FilterSubjects = filters,
                 AckPolicy = ConsumerConfigAckPolicy.Explicit,
                 DeliverPolicy = ConsumerConfigDeliverPolicy.All,
                 AckWait = TimeSpan.FromSeconds(30),
@@ -237,7 +233,7 @@ internal sealed class RawScenario(BenchContext context) : IScenario
         }
     }
 
-    private static string CorrelationOf(INatsJSMsg<byte[]> msg)
+    internal static string CorrelationOf(INatsJSMsg<byte[]> msg)
         => msg.Headers is { } headers && headers.TryGetLastValue(MessageHeaders.CorrelationId, out var value) && value is not null
             ? value
             : throw new InvalidOperationException($"A message on {msg.Subject} has no {MessageHeaders.CorrelationId} header.");
