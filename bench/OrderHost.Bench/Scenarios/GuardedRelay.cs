@@ -75,6 +75,14 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
         {
             // Stopped, or a handler failed (thrown below).
         }
+        finally
+        {
+            // Every handler has finished before the semaphore and the token source go away.
+            for (var i = 0; i < maxConcurrency; i++)
+            {
+                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
 
         if (failure is not null && !stopping.IsCancellationRequested)
         {
@@ -92,9 +100,9 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
                 Interlocked.CompareExchange(ref failure, ex, null);
                 await failed.CancelAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (failed.IsCancellationRequested)
             {
-                // Stopping.
+                // Stopping (or another handler failed first).
             }
             finally
             {
