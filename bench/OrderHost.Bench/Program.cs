@@ -187,7 +187,7 @@ var report = new BenchReport(
         OrderFactory.CreatedPayloadBytes,
         OrderFactory.HttpBodyBytes,
         new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout))),
-    ReportWriter.Summarize(results, options.Runs),
+    ReportWriter.Summarize(results, options.Runs, options.GuardedWithout == GuardedParts.None),
     failures,
     ReportWriter.Notes(hostProcess is not null));
 

@@ -11,8 +11,12 @@ internal static class ConsumersIdle
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How long it took until every durable consumer of <paramref name="stream"/> was idle.</summary>
-    public static async Task<TimeSpan> WaitAsync(INatsJSContext js, string stream, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long it took until every durable consumer of <paramref name="stream"/> was idle. A loop of
+    /// <paramref name="watched"/> that ends meanwhile fails the wait with its own error, not a timeout.
+    /// </summary>
+    public static async Task<TimeSpan> WaitAsync(
+        INatsJSContext js, string stream, TimeSpan timeout, IReadOnlyCollection<Task> watched, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var durables = new List<string>();
@@ -35,6 +39,12 @@ internal static class ConsumersIdle
                 {
                     busy.Add($"{name} ({info.NumPending} pending, {info.NumAckPending} unacknowledged)");
                 }
+            }
+
+            if (watched.FirstOrDefault(t => t.IsCompleted) is { } ended)
+            {
+                await ended.ConfigureAwait(false);
+                throw new InvalidOperationException($"A consuming loop of the benchmark stopped while consumers of {stream} were busy.");
             }
 
             var elapsed = Stopwatch.GetElapsedTime(started);

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
+using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
-using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Reporting;
 
 /// <summary>Groups runs into rows (medians, ratios to raw) and writes the JSON and the Markdown table.</summary>
 internal static class ReportWriter
 {
-    public static IReadOnlyList<ScenarioReport> Summarize(IReadOnlyList<RunResult> results, int runsPerScenario)
+    /// <param name="guardedComplete">False with <c>--guarded-without</c>: the guarded relay then lacks parts, and no ratio is taken to it.</param>
+    public static IReadOnlyList<ScenarioReport> Summarize(IReadOnlyList<RunResult> results, int runsPerScenario, bool guardedComplete)
     {
         var rows = results
             .GroupBy(r => r.Scenario)
@@ -35,7 +35,7 @@ internal static class ReportWriter
             .ToList();
 
         var raw = rows.FirstOrDefault(r => r.Name == ScenarioNames.Raw)?.Median?.OrdersPerS;
-        var guarded = rows.FirstOrDefault(r => r.Name == ScenarioNames.RawGuarded)?.Median?.OrdersPerS;
+        var guarded = guardedComplete ? rows.FirstOrDefault(r => r.Name == ScenarioNames.RawGuarded)?.Median?.OrdersPerS : null;
         return [.. rows.Select(r => r with
         {
             OrdersPerSToRaw = Ratio(r.Median?.OrdersPerS, raw, r),
@@ -72,7 +72,7 @@ internal static class ReportWriter
             : "- Host: in the benchmark process (OrderHostApplication.Build, logging at Warning)");
         sb.AppendLine(inv, $"- Payload: OrderCreated {s.OrderCreatedPayloadBytes} B (the raw relay forwards the same bytes on every hop); HTTP body {s.HttpBodyBytes} B");
         sb.AppendLine(inv, $"- Runs: {s.Runs} measured per scenario {(s.WarmupS > 0 ? $"after discarded warm-up runs (repeated until {s.WarmupS:0} s were spent, at least one)" : "with no discarded warm-up run")}, each column the median of the successful runs (orders/s: min–max in brackets); warm-up {s.Warmup} orders per run before measuring; publish window {s.PublishWindow}; HTTP concurrency {s.Concurrency}");
-        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch {HostConsumers.PullBatch}, {HostConsumers.MaxConcurrency} handlers per consumer, double acks except the projection, KV reads/writes per hop){(s.Raw.GuardedWithout.Count > 0 ? $"; raw-guarded WITHOUT {string.Join(", ", s.Raw.GuardedWithout)} (--guarded-without)" : string.Empty)}");
+        sb.AppendLine(inv, $"- Raw relay: stream {s.Raw.Stream}, pull batch {s.Raw.PullBatch}, republish window {s.Raw.RepublishWindow}, MaxAckPending {s.Raw.MaxAckPending}, {(s.Raw.DoubleAck ? "double" : "plain")} acks (the host: pull batch {HostConsumerSettings.Current.PullBatch}, {HostConsumerSettings.Current.MaxConcurrency} handlers per consumer, double acks except the projection, KV reads/writes per hop){(s.Raw.GuardedWithout.Count > 0 ? $"; raw-guarded WITHOUT {string.Join(", ", s.Raw.GuardedWithout)} (--guarded-without)" : string.Empty)}");
         sb.AppendLine();
         sb.AppendLine($"| scenario | sync_interval | orders/run | orders/s | × raw | × raw-guarded | accepted/s | e2e p50 ms | e2e p99 ms | e2e p99.9 ms | POST p50 ms | POST p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) | peak WS MB | alloc KB/order |{(hostProcess ? " CPU s/1k orders (host process) | peak WS MB (host process) | alloc KB/order (host process) |" : string.Empty)} runs ok |");
         sb.AppendLine($"|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|--:|" : string.Empty)}--:|");
@@ -121,7 +121,7 @@ internal static class ReportWriter
     public static IReadOnlyList<string> Notes(bool hostProcess) => [
         "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified; raw-guarded: bench.notified seen by the benchmark's ordered consumer; the others: orders.notified seen by it). × raw: that figure over the raw relay's median in this same invocation.",
         "raw-guarded: the raw relay plus every broker call the pipeline makes per order for its guarantees, made by bare NATS.Net with the host's consumer settings and no host (per relay hop: record lookup, awaited publish, record create, double ack; a projection consumer: one create-only KV write per event, plain ack); complete when an ordered consumer sees bench.notified, as for the pipeline. Its server msgs per order equal the pipeline's. × raw-guarded: the pipeline's (or http's) orders/s over this row's median, what the host costs on top of the broker work its guarantees need.",
-        "raw and pipeline e2e: publish → completion while the publisher runs flat out (window of unacknowledged publishes, no cap on orders in flight): this is queueing at saturation, not service time. For latency at a given load read the rates rows.",
+        "raw, raw-guarded and pipeline e2e: publish → completion while the publisher runs flat out (window of unacknowledged publishes, no cap on orders in flight): this is queueing at saturation, not service time. For latency at a given load read the rates rows.",
         "http: accepted/s is 202s per second (× raw beside it); POST p50/p99 is the request until its 202; e2e is the 202 → orders.notified.",
         "raw @ N/s (raw-rates): the raw relay driven open loop at the same rates and counts, the latency floor of this machine and server for the rates rows: each order is one awaited publish (as POST waits for the acknowledgement before its 202), e2e runs from that acknowledgement to the sink, POST from the scheduled time to the acknowledgement.",
         "raw-guarded @ N/s (raw-guarded-rates): the same for the guarded relay, the latency floor of this design (two round trips on each relay hop's critical path: record lookup, then publish).",
@@ -133,7 +133,7 @@ internal static class ReportWriter
                 "peak WS: working set of the benchmark process (the load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (the load generator). peak WS (host process): its VmRSS (/proc/<pid>/status) sampled on the same 50 ms loop. alloc KB/order (host process): not measurable from outside its process, so — (null in the JSON); the same holds for its GC counts and thread-pool threads, which the JSON figures give for the benchmark process only.",
             ]
             : [
-                "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw, the publisher, both relays and the sink. nats-server: the server process's CPU time.",
+                "CPU s/1k orders (bench): CPU time of the benchmark process during the measured phase. For pipeline, http and rates this includes the in-process host AND the load generator and the observer (one process); for raw and raw-guarded, the publisher, the relays and the sink or projection. nats-server: the server process's CPU time.",
                 "peak WS: working set of the benchmark process (host + load generator), sampled every 50 ms; alloc: GC.GetTotalAllocatedBytes delta / orders (host + load generator).",
             ],
         $"machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process{(hostProcess ? ", the host process" : string.Empty)} nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed. /proc/stat is sampled at timer ticks, so at fixed moderate rates (short bursts between idle ticks) it reads low, below the sum of the per-process CPU columns, which are exact: compare it with them only at full speed.",
@@ -217,7 +217,4 @@ internal static class ReportWriter
         return text.ToString();
     }
 
-    // The host's consumer settings as this process would bind them: defaults, overridden by Nats__Consumers__* variables.
-    private static ConsumerDefaultsOptions HostConsumers => new ConfigurationBuilder().AddEnvironmentVariables().Build()
-        .GetSection("Nats:Consumers").Get<ConsumerDefaultsOptions>() ?? new ConsumerDefaultsOptions();
 }

@@ -5,10 +5,10 @@ using OrderHost.Messaging;
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
-/// The consumers of <see cref="GuardedRelayScenario"/>: bare NATS.Net making, per message, the broker
+/// The consumers of <see cref="RawScenario"/> (raw-guarded): bare NATS.Net making, per message, the broker
 /// calls the host's handlers make, in the same order, with the same concurrency per consumer.
 /// A relay hop: record lookup (KV get), awaited publish of the next event, record (KV create),
-/// double ack. The projection: one KV create per event, plain ack. <c>--guarded-without</c> leaves parts out,
+/// double ack. The projection: one KV create per event, plain ack. Pulls as the host's consumer worker pulls. <c>--guarded-without</c> leaves parts out,
 /// to measure what each costs.
 /// </summary>
 internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores, int maxConcurrency, int pullBatch, GuardedParts omitted)
@@ -65,7 +65,7 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
         Exception? failure = null;
         try
         {
-            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = pullBatch }, failed.Token).ConfigureAwait(false))
+            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = pullBatch, Expires = TimeSpan.FromSeconds(10), IdleHeartbeat = TimeSpan.FromSeconds(1) }, failed.Token).ConfigureAwait(false))
             {
                 await slots.WaitAsync(failed.Token).ConfigureAwait(false);
                 _ = HandleAndReleaseAsync(msg);

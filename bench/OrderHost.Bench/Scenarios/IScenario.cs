@@ -93,7 +93,7 @@ internal static class Measure
             ? null
             : IncompleteFailure(expected, tracker, timeout);
         return incomplete is null
-            ? (null, await ConsumersIdle.WaitAsync(js, stream, timeout, cancellationToken).ConfigureAwait(false))
+            ? (null, await ConsumersIdle.WaitAsync(js, stream, timeout, watched, cancellationToken).ConfigureAwait(false))
             : (incomplete, null);
     }
 

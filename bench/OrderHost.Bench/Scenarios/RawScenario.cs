@@ -3,7 +3,6 @@ using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
 using OrderHost.Bench.Reporting;
 using OrderHost.Messaging;
-using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -21,8 +20,8 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
     public const string StreamName = "BENCH";
 
     // The host's consumer defaults, so the ratio measures the business logic, not consumer settings.
-    public static readonly int PullBatch = new ConsumerDefaultsOptions().PullBatch;
-    public static readonly int MaxAckPending = new ConsumerDefaultsOptions().MaxAckPending;
+    public static readonly int PullBatch = HostConsumerSettings.Current.PullBatch;
+    public static readonly int MaxAckPending = HostConsumerSettings.Current.MaxAckPending;
 
     internal const string CreatedSubject = "bench.created";
     internal const string PaidSubject = "bench.paid";

@@ -1,7 +1,6 @@
 using NATS.Client.KeyValueStore;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
-using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -57,7 +56,7 @@ internal sealed class RelayRig : IAsyncDisposable
             if (guarded)
             {
                 var stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
-                var defaults = new ConsumerDefaultsOptions();
+                var defaults = HostConsumerSettings.Current;
                 var relay = new GuardedRelay(js, stores, defaults.MaxConcurrency, defaults.PullBatch, omitted);
                 var observer = await StartObserverAsync(env.JetStream, sink, stop.Token).ConfigureAwait(false);
                 loops = [.. relay.Start(stop.Token), observer];
