@@ -8,8 +8,8 @@ namespace OrderHost.Bench.Scenarios;
 /// The consumers of <see cref="RawScenario"/> (raw-guarded): bare NATS.Net making, per message, the broker
 /// calls the host's handlers make, in the same order, with the same concurrency per consumer.
 /// A relay hop: record lookup (KV get), awaited publish of the next event, record (KV create),
-/// double ack. The projection: one KV create per event, plain ack. Pulls as the host's consumer worker pulls. <c>--guarded-without</c> leaves parts out,
-/// to measure what each costs.
+/// double ack. The projection: one KV create per event, plain ack. Pulls as the host's consumer worker
+/// pulls. <c>--guarded-without</c> leaves parts out, to measure what each costs.
 /// </summary>
 internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores, int maxConcurrency, int pullBatch, GuardedParts omitted)
 {

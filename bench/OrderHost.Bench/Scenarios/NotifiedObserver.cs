@@ -6,16 +6,22 @@ using OrderHost.Notifications.Contracts;
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
-/// Sees every <c>orders.notified</c> through an ordered (ephemeral, ack-less) consumer of its own on
-/// the ORDERS stream, from the stream's next sequence on: the host's durable consumers are untouched.
+/// Sees every <c>orders.notified</c> (or the guarded relay's <c>bench.notified</c>) through an ordered
+/// (ephemeral, ack-less) consumer of its own, from the stream's next sequence on: the durable consumers
+/// are untouched.
 /// </summary>
 internal sealed class NotifiedObserver : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
+    private readonly Func<INatsJSMsg<byte[]>, Guid> _orderIdOf;
     private CompletionTracker? _tracker;
     private int _seen;
 
-    private NotifiedObserver(CancellationTokenSource stop) => _stop = stop;
+    private NotifiedObserver(CancellationTokenSource stop, Func<INatsJSMsg<byte[]>, Guid> orderIdOf)
+    {
+        _stop = stop;
+        _orderIdOf = orderIdOf;
+    }
 
     /// <summary>Ends only on failure or disposal: watch it while waiting for completions.</summary>
     public Task Loop { get; private set; } = Task.CompletedTask;
@@ -29,20 +35,30 @@ internal sealed class NotifiedObserver : IAsyncDisposable
         set => Volatile.Write(ref _tracker, value);
     }
 
-    public static async Task<NotifiedObserver> StartAsync(INatsJSContext jetStream, CancellationToken cancellationToken)
-    {
-        var stream = await jetStream.GetStreamAsync(BenchHost.StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var consumer = await jetStream.CreateOrderedConsumerAsync(
+    /// <summary>The host's <c>orders.notified</c> on ORDERS.</summary>
+    public static Task<NotifiedObserver> StartAsync(INatsJSContext jetStream, CancellationToken cancellationToken)
+        => StartAsync(
+            jetStream,
             BenchHost.StreamName,
+            NotificationEvents.Notified.Subject,
+            msg => EventCodec.Decode(NotificationEvents.Notified, msg.Data).OrderId,
+            cancellationToken);
+
+    public static async Task<NotifiedObserver> StartAsync(
+        INatsJSContext jetStream, string streamName, string subject, Func<INatsJSMsg<byte[]>, Guid> orderIdOf, CancellationToken cancellationToken)
+    {
+        var stream = await jetStream.GetStreamAsync(streamName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var consumer = await jetStream.CreateOrderedConsumerAsync(
+            streamName,
             new NatsJSOrderedConsumerOpts
             {
-                FilterSubjects = [NotificationEvents.Notified.Subject],
+                FilterSubjects = [subject],
                 DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
                 OptStartSeq = stream.Info.State.LastSeq + 1,
             },
             cancellationToken).ConfigureAwait(false);
 
-        var observer = new NotifiedObserver(CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
+        var observer = new NotifiedObserver(CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), orderIdOf);
         observer.Loop = observer.ConsumeAsync(consumer, observer._stop.Token);
         return observer;
     }
@@ -70,9 +86,9 @@ internal sealed class NotifiedObserver : IAsyncDisposable
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 var at = Stopwatch.GetTimestamp();
-                var notified = EventCodec.Decode(NotificationEvents.Notified, msg.Data);
+                var orderId = _orderIdOf(msg);
                 Interlocked.Increment(ref _seen);
-                Tracker?.End(notified.OrderId, at);
+                Tracker?.End(orderId, at);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

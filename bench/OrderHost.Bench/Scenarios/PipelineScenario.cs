@@ -53,18 +53,5 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
     }
 
     private Task PublishAsync(INatsJSContext js, int count, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
-    {
-        var ids = new Guid[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = Guid.CreateVersion7();
-        }
-
-        return PipelinedPublisher.RunAsync(js, count, context.Options.Window, i =>
-        {
-            var message = OrderFactory.CreatedMessage(ids[i], i);
-            tracker.Start(ids[i], Stopwatch.GetTimestamp());
-            return message;
-        }, counters, cancellationToken);
-    }
+        => PipelinedPublisher.RunOrdersAsync(js, count, context.Options.Window, OrderFactory.CreatedMessage, tracker, counters, cancellationToken);
 }

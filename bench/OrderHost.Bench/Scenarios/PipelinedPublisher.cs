@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using OrderHost.Bench.Measurement;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -24,6 +25,27 @@ internal sealed class PublishCounters
 /// </summary>
 internal static class PipelinedPublisher
 {
+    /// <summary>
+    /// Publishes <paramref name="count"/> orders with fresh v7 ids, starting each order's clock in
+    /// <paramref name="tracker"/> as its message is handed to the client.
+    /// </summary>
+    public static Task RunOrdersAsync(
+        INatsJSContext jetStream, int count, int window, Func<Guid, int, OutgoingMessage> messageFor, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
+    {
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7();
+        }
+
+        return RunAsync(jetStream, count, window, i =>
+        {
+            var message = messageFor(ids[i], i);
+            tracker.Start(ids[i], Stopwatch.GetTimestamp());
+            return message;
+        }, counters, cancellationToken);
+    }
+
     public static async Task RunAsync(
         INatsJSContext jetStream, int count, int window, Func<int, OutgoingMessage> next, PublishCounters counters, CancellationToken cancellationToken)
     {

@@ -86,20 +86,7 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
         new NatsHeaders { [MessageHeaders.CorrelationId] = id.ToString("D") });
 
     internal static Task PublishPipelinedAsync(INatsJSContext js, int count, int window, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
-    {
-        var ids = new Guid[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = Guid.CreateVersion7();
-        }
-
-        return PipelinedPublisher.RunAsync(js, count, window, i =>
-        {
-            var message = CreatedMessage(ids[i], i);
-            tracker.Start(ids[i], Stopwatch.GetTimestamp());
-            return message;
-        }, counters, cancellationToken);
-    }
+        => PipelinedPublisher.RunOrdersAsync(js, count, window, CreatedMessage, tracker, counters, cancellationToken);
 
     /// <summary>The raw relay's durable consumers: one per hop, each on one subject.</summary>
     internal static readonly (string Durable, string[] Filters)[] RelayConsumers =

@@ -21,22 +21,35 @@ internal sealed class RelayRig : IAsyncDisposable
     private readonly NatsConnection _connection;
     private readonly CancellationTokenSource _stop;
     private readonly RawScenario.SinkTarget _sink;
+    private readonly NotifiedObserver? _observer;
 
-    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, Task[] loops)
+    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, Task[] loops)
     {
         _connection = connection;
         _stop = stop;
         _sink = sink;
+        _observer = observer;
         Loops = loops;
     }
 
     /// <summary>End only on failure or disposal: watch them while waiting for completions.</summary>
     public Task[] Loops { get; }
 
+    /// <summary>Where completions go: the raw relay's sink, or (guarded) the observer of <c>bench.notified</c>.</summary>
     public CompletionTracker? Tracker
     {
-        get => _sink.Tracker;
-        set => _sink.Tracker = value;
+        get => _observer is null ? _sink.Tracker : _observer.Tracker;
+        set
+        {
+            if (_observer is null)
+            {
+                _sink.Tracker = value;
+            }
+            else
+            {
+                _observer.Tracker = value;
+            }
+        }
     }
 
     public static async Task<RelayRig> StartAsync(BenchEnvironment env, bool guarded, BenchOptions options, CancellationToken cancellationToken)
@@ -52,21 +65,19 @@ internal sealed class RelayRig : IAsyncDisposable
         {
             var js = new NatsJSContext(connection);
             var sink = new RawScenario.SinkTarget();
-            Task[] loops;
-            if (guarded)
+            if (!guarded)
             {
-                var stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
-                var defaults = HostConsumerSettings.Current;
-                var relay = new GuardedRelay(js, stores, defaults.MaxConcurrency, defaults.PullBatch, omitted);
-                var observer = await StartObserverAsync(env.JetStream, sink, stop.Token).ConfigureAwait(false);
-                loops = [.. relay.Start(stop.Token), observer];
-            }
-            else
-            {
-                loops = RawScenario.StartRelays(js, sink, options, stop.Token);
+                return new RelayRig(connection, stop, sink, null, RawScenario.StartRelays(js, sink, options, stop.Token));
             }
 
-            return new RelayRig(connection, stop, sink, loops);
+            var stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
+            var defaults = HostConsumerSettings.Current;
+            var relay = new GuardedRelay(js, stores, defaults.MaxConcurrency, defaults.PullBatch, omitted);
+
+            // Complete when an ordered consumer sees bench.notified, as the pipeline's observer sees orders.notified.
+            var observer = await NotifiedObserver.StartAsync(
+                env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, msg => Guid.Parse(RawScenario.CorrelationOf(msg)), stop.Token).ConfigureAwait(false);
+            return new RelayRig(connection, stop, sink, observer, [.. relay.Start(stop.Token), observer.Loop]);
         }
         catch
         {
@@ -80,39 +91,13 @@ internal sealed class RelayRig : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(Loops).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        if (_observer is not null)
+        {
+            // Its loop has ended with the others; a failure of it was reported while the run waited.
+            await _observer.DisposeAsync().AsTask().ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
         _stop.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>The guarded relay's completions: <c>bench.notified</c> seen by an ordered consumer, as the pipeline's observer sees orders.notified.</summary>
-    private static async Task<Task> StartObserverAsync(NatsJSContext js, RawScenario.SinkTarget sink, CancellationToken stopping)
-    {
-        var stream = await js.GetStreamAsync(RawScenario.StreamName, cancellationToken: stopping).ConfigureAwait(false);
-        var consumer = await js.CreateOrderedConsumerAsync(
-            RawScenario.StreamName,
-            new NatsJSOrderedConsumerOpts
-            {
-                FilterSubjects = [RawScenario.NotifiedSubject],
-                DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
-                OptStartSeq = stream.Info.State.LastSeq + 1,
-            },
-            stopping).ConfigureAwait(false);
-        return ObserveAsync(consumer, sink, stopping);
-    }
-
-    private static async Task ObserveAsync(INatsJSConsumer consumer, RawScenario.SinkTarget sink, CancellationToken stopping)
-    {
-        try
-        {
-            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: stopping).ConfigureAwait(false))
-            {
-                var at = Stopwatch.GetTimestamp();
-                sink.Tracker?.End(Guid.Parse(RawScenario.CorrelationOf(msg)), at);
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Stopped.
-        }
     }
 }
