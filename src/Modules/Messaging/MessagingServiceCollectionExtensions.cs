@@ -62,7 +62,11 @@ public static class MessagingServiceCollectionExtensions
         services.AddMessaging(configuration);
         services.AddKeyedSingleton<IEventPublisher>(module, (sp, _) => new JetStreamPublisher(sp.GetRequiredService<NatsConnections>().JetStream(module)));
         services.AddKeyedSingleton<IKeyValueStores>(module, (sp, _) => new KeyValueStores(
-            module, sp.GetRequiredService<NatsConnections>(), sp.GetRequiredService<TopologyProvisioner>()));
+            module,
+            sp.GetRequiredService<NatsConnections>(),
+            sp.GetRequiredService<TopologyProvisioner>(),
+            sp.GetRequiredService<IOptions<NatsOptions>>().Value,
+            sp.GetRequiredService<MessagingMetrics>()));
         return new ModuleMessaging(services, module);
     }
 

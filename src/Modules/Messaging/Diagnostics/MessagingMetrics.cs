@@ -10,6 +10,7 @@ public sealed class MessagingMetrics
     private readonly Histogram<double> _handlerDuration;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _loopRestarts;
+    private readonly Histogram<int> _lookupKeys;
 
     public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, NatsConnections connections)
     {
@@ -22,6 +23,10 @@ public sealed class MessagingMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MessagingTelemetry.LatencyBuckets });
         _deadLetters = meter.CreateCounter<long>("orderhost.dead_letters", description: "Messages copied to the dead-letter stream.");
         _loopRestarts = meter.CreateCounter<long>("orderhost.consumer.restarts", description: "Consume loops restarted after an error.");
+        _lookupKeys = meter.CreateHistogram(
+            "orderhost.kv.lookup.keys",
+            description: "Keys asked for by one batched key-value lookup request; its count is the number of requests.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         meter.CreateObservableGauge(
             "orderhost.consumer.pending_messages",
             () => status.Consumers.Select(c => new Measurement<long>(c.Pending, new KeyValuePair<string, object?>("consumer", c.Name))),
@@ -45,6 +50,8 @@ public sealed class MessagingMetrics
 
     public void DeadLettered(string consumer, string reason)
         => _deadLetters.Add(1, new KeyValuePair<string, object?>("consumer", consumer), new KeyValuePair<string, object?>("reason", reason));
+
+    public void KeysLookedUp(string bucket, int keys) => _lookupKeys.Record(keys, new KeyValuePair<string, object?>("bucket", bucket));
 
     public void LoopRestarted(string consumer) => _loopRestarts.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
 }

@@ -14,9 +14,9 @@ internal sealed class SentNotifications([FromKeyedServices(NotificationsModule.N
 
     public async Task<(SentNotification Record, ulong Revision)?> FindAsync(Guid orderId, string kind, CancellationToken cancellationToken)
     {
-        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.FindEntryAsync(Key(orderId, kind), cancellationToken).ConfigureAwait(false);
-        return entry is { Value: { } data } found && JsonSerializer.Deserialize(data, SentNotificationJsonContext.Default.SentNotification) is { } record
+        var lookup = await stores.GetLookupAsync(Bucket, cancellationToken).ConfigureAwait(false);
+        var found = await lookup.FindAsync(Key(orderId, kind), cancellationToken).ConfigureAwait(false);
+        return found is not null && JsonSerializer.Deserialize(found.Value, SentNotificationJsonContext.Default.SentNotification) is { } record
             ? (record, found.Revision)
             : null;
     }

@@ -17,14 +17,12 @@ internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKey
 
     public async Task<OrderView?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var reads = StepKinds.Select(kind => store.FindEntryAsync(StepKey(orderId, kind), cancellationToken).AsTask())
-            .Append(store.FindEntryAsync(LegacyKey(orderId), cancellationToken).AsTask())
-            .ToArray();
-        var entries = await Task.WhenAll(reads).ConfigureAwait(false);
+        var lookup = await stores.GetLookupAsync(Bucket, cancellationToken).ConfigureAwait(false);
+        var stepKeys = StepKinds.Select(kind => StepKey(orderId, kind)).ToArray();
+        var found = await lookup.FindManyAsync([.. stepKeys, LegacyKey(orderId)], cancellationToken).ConfigureAwait(false);
 
-        var legacy = entries[^1] is { Value: { } legacyData } ? DeserializeView(legacyData) : null;
-        var steps = entries[..^1].Select(e => e is { Value: { } data } ? DeserializeStep(data) : null).OfType<OrderStepRecord>().ToList();
+        var legacy = found.TryGetValue(LegacyKey(orderId), out var legacyRecord) ? DeserializeView(legacyRecord.Value) : null;
+        var steps = stepKeys.Select(key => found.TryGetValue(key, out var record) ? DeserializeStep(record.Value) : null).OfType<OrderStepRecord>().ToList();
         if (legacy is null && steps.Count == 0)
         {
             return null;

@@ -11,9 +11,9 @@ internal sealed class PaymentRecords([FromKeyedServices(PaymentsModule.Name)] IK
 
     public async Task<(PaymentRecord Record, ulong Revision)?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var entry = await store.FindEntryAsync(Key(orderId), cancellationToken).ConfigureAwait(false);
-        return entry is { Value: { } data } found && JsonSerializer.Deserialize(data, PaymentRecordsJsonContext.Default.PaymentRecord) is { } record
+        var lookup = await stores.GetLookupAsync(Bucket, cancellationToken).ConfigureAwait(false);
+        var found = await lookup.FindAsync(Key(orderId), cancellationToken).ConfigureAwait(false);
+        return found is not null && JsonSerializer.Deserialize(found.Value, PaymentRecordsJsonContext.Default.PaymentRecord) is { } record
             ? (record, found.Revision)
             : null;
     }
