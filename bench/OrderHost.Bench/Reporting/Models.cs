@@ -216,7 +216,7 @@ internal sealed record BenchSettings(
     int HttpBodyBytes,
     RawRelaySettings Raw);
 
-internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout);
+internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout, bool BatchKeyLookups);
 
 internal sealed record BenchReport(
     DateTimeOffset StartedAt,

@@ -1,13 +1,15 @@
 using System.Buffers;
 using NATS.Client.KeyValueStore;
+using OrderHost.Bench.Infrastructure;
 using OrderHost.Messaging;
+using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
 /// The consumers of <see cref="RawScenario"/> (raw-guarded): bare NATS.Net making, per message, the broker
 /// calls the host's handlers make, in the same order, with the same concurrency per consumer.
-/// A relay hop: record lookup (KV get), awaited publish of the next event, record (KV create),
+/// A relay hop: record lookup (the kernel's lookup, batched as the host's are), awaited publish of the next event, record (KV create),
 /// double ack. The projection: one KV create per event, plain ack. Pulls as the host's consumer worker
 /// pulls. <c>--guarded-without</c> leaves parts out, to measure what each costs.
 /// </summary>
@@ -27,7 +29,10 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
 
     public static string[] Buckets => [PaymentsBucket, NotificationsBucket, OrdersBucket];
 
-    /// <summary>Fresh buckets (file storage, one revision per key, as the host's), opened once as the host opens its own.</summary>
+    /// <summary>
+    /// Fresh buckets (file storage, one revision per key, as the host's), opened once as the host opens its
+    /// own, with lookups made as the host makes them (<see cref="HostConsumerSettings.BatchKeyLookups"/>).
+    /// </summary>
     public static async Task<Stores> CreateStoresAsync(NatsKVContext kv, CancellationToken cancellationToken)
     {
         var opened = new List<INatsKVStore>();
@@ -45,14 +50,18 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
             opened.Add(await kv.CreateStoreAsync(new NatsKVConfig(bucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false));
         }
 
-        return new Stores(opened[0], opened[1], opened[2]);
+        return new Stores(opened[0], Lookup(opened[0]), opened[1], Lookup(opened[1]), opened[2]);
+
+        IKeyLookup Lookup(INatsKVStore store) => HostConsumerSettings.BatchKeyLookups
+            ? new BatchedKeyLookup(kv.JetStreamContext.Connection, kv.JetStreamContext.Opts.Prefix, store.Bucket, kv.JetStreamContext.Opts.RequestTimeout)
+            : new SingleKeyLookup(store);
     }
 
     /// <summary>Both relay hops and the projection, consuming until <paramref name="stopping"/> is cancelled.</summary>
     public Task[] Start(CancellationToken stopping) =>
     [
-        ConsumeAsync(PaymentsDurable, (msg, ct) => RelayAsync(msg, stores.Payments, RawScenario.PaidSubject, "paid", ct), stopping),
-        ConsumeAsync(NotificationsDurable, (msg, ct) => RelayAsync(msg, stores.Notifications, RawScenario.NotifiedSubject, "notified", ct), stopping),
+        ConsumeAsync(PaymentsDurable, (msg, ct) => RelayAsync(msg, stores.Payments, stores.PaymentsLookup, RawScenario.PaidSubject, "paid", ct), stopping),
+        ConsumeAsync(NotificationsDurable, (msg, ct) => RelayAsync(msg, stores.Notifications, stores.NotificationsLookup, RawScenario.NotifiedSubject, "notified", ct), stopping),
         .. omitted.HasFlag(GuardedParts.Projection) ? [] : (Task[])[ConsumeAsync(ProjectionDurable, ProjectAsync, stopping)],
     ];
 
@@ -112,14 +121,13 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
     }
 
     /// <summary>Find the record, publish the next event, record, double ack: the payment and notification handlers' calls.</summary>
-    private async Task RelayAsync(INatsJSMsg<byte[]> msg, INatsKVStore store, string nextSubject, string step, CancellationToken cancellationToken)
+    private async Task RelayAsync(INatsJSMsg<byte[]> msg, INatsKVStore store, IKeyLookup lookup, string nextSubject, string step, CancellationToken cancellationToken)
     {
         var orderId = RawScenario.CorrelationOf(msg);
         var alreadyDone = false;
         if (!omitted.HasFlag(GuardedParts.Lookup))
         {
-            var found = await store.TryGetEntryAsync(orderId, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-            alreadyDone = found.Success || (found.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException ? false : throw found.Error);
+            alreadyDone = await lookup.FindAsync(orderId, cancellationToken).ConfigureAwait(false) is not null;
         }
 
         if (!alreadyDone)
@@ -182,7 +190,17 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
         confirmation.EnsureSuccess();
     }
 
-    internal sealed record Stores(INatsKVStore Payments, INatsKVStore Notifications, INatsKVStore Orders);
+    internal sealed record Stores(INatsKVStore Payments, IKeyLookup PaymentsLookup, INatsKVStore Notifications, IKeyLookup NotificationsLookup, INatsKVStore Orders)
+        : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var lookup in new[] { PaymentsLookup, NotificationsLookup }.OfType<IAsyncDisposable>())
+            {
+                await lookup.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }
 
 /// <summary>The parts of the guarded relay that <c>--guarded-without</c> can leave out.</summary>

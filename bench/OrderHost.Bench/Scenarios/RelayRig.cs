@@ -22,13 +22,15 @@ internal sealed class RelayRig : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly RawScenario.SinkTarget _sink;
     private readonly NotifiedObserver? _observer;
+    private readonly GuardedRelay.Stores? _stores;
 
-    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, Task[] loops)
+    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, GuardedRelay.Stores? stores, Task[] loops)
     {
         _connection = connection;
         _stop = stop;
         _sink = sink;
         _observer = observer;
+        _stores = stores;
         Loops = loops;
     }
 
@@ -61,26 +63,32 @@ internal sealed class RelayRig : IAsyncDisposable
         await RawScenario.CreateTopologyAsync(env.JetStream, consumers, cancellationToken).ConfigureAwait(false);
         var connection = BenchEnvironment.NewConnection(env.Url, guarded ? "orderhost-bench-guarded-relay" : "orderhost-bench-relay");
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        GuardedRelay.Stores? stores = null;
         try
         {
             var js = new NatsJSContext(connection);
             var sink = new RawScenario.SinkTarget();
             if (!guarded)
             {
-                return new RelayRig(connection, stop, sink, null, RawScenario.StartRelays(js, sink, options, stop.Token));
+                return new RelayRig(connection, stop, sink, null, null, RawScenario.StartRelays(js, sink, options, stop.Token));
             }
 
-            var stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
+            stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
             var defaults = HostConsumerSettings.Current;
             var relay = new GuardedRelay(js, stores, defaults.MaxConcurrency, defaults.PullBatch, omitted);
 
             // Complete when an ordered consumer sees bench.notified, as the pipeline's observer sees orders.notified.
             var observer = await NotifiedObserver.StartAsync(
                 env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, msg => Guid.Parse(RawScenario.CorrelationOf(msg)), stop.Token).ConfigureAwait(false);
-            return new RelayRig(connection, stop, sink, observer, [.. relay.Start(stop.Token), observer.Loop]);
+            return new RelayRig(connection, stop, sink, observer, stores, [.. relay.Start(stop.Token), observer.Loop]);
         }
         catch
         {
+            if (stores is not null)
+            {
+                await stores.DisposeAsync().ConfigureAwait(false);
+            }
+
             stop.Dispose();
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -95,6 +103,11 @@ internal sealed class RelayRig : IAsyncDisposable
         {
             // Its loop has ended with the others; a failure of it was reported while the run waited.
             await _observer.DisposeAsync().AsTask().ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        if (_stores is not null)
+        {
+            await _stores.DisposeAsync().ConfigureAwait(false);
         }
 
         _stop.Dispose();
