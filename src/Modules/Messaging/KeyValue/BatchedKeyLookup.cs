@@ -3,10 +3,11 @@ using System.Threading.Channels;
 namespace OrderHost.Messaging.KeyValue;
 
 /// <summary>
-/// Key lookups of one bucket, sent in as few requests as the load allows. While one batched direct
-/// get (<c>multi_last</c>) is in flight, the lookups that arrive wait and go together in the next.
-/// Under light load a lookup goes alone, at once; under load one request serves many handlers, and
-/// the server answers only the keys that exist, so new keys cost one end-of-batch reply in all.
+/// Key lookups of one bucket, sent in as few requests as the load allows. At most
+/// <see cref="MaxRequestsInFlight"/> batched direct gets (<c>multi_last</c>) are in flight; lookups
+/// that arrive while they are wait and go together in the next. Under light load a lookup goes alone,
+/// at once; under load one request serves many handlers, and the server answers only the keys that
+/// exist, so new keys cost one end-of-batch reply in all.
 /// </summary>
 /// <remarks>
 /// Like a single direct get, any replica may answer: the create-only write that follows a lookup,
@@ -17,14 +18,16 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
     /// <summary>Keys per request; the server refuses a request matching more than 1,024.</summary>
     public const int MaxKeysPerRequest = 256;
 
+    /// <summary>Two, so that a lookup finding one request in flight is sent at once, not one round trip later.</summary>
+    public const int MaxRequestsInFlight = 2;
+
     private readonly INatsConnection _connection;
     private readonly string _bucket;
     private readonly string _requestSubject;
     private readonly string _subjectPrefix;
     private readonly TimeSpan _timeout;
     private readonly Action<int>? _onRequest;
-    private readonly Channel<PendingLookup> _queue = Channel.CreateUnbounded<PendingLookup>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly MultiLastRequest _request = new();
+    private readonly Channel<PendingLookup> _queue = Channel.CreateUnbounded<PendingLookup>();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sending;
 
@@ -41,7 +44,7 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
         _subjectPrefix = $"$KV.{bucket}.";
         _timeout = timeout;
         _onRequest = onRequest;
-        _sending = Task.Run(SendAsync);
+        _sending = Task.WhenAll(Enumerable.Range(0, MaxRequestsInFlight).Select(_ => Task.Run(SendAsync)));
     }
 
     public async Task<KeyRecord?> FindAsync(string key, CancellationToken cancellationToken)
@@ -76,7 +79,6 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
             left.Fail(new ObjectDisposedException(nameof(BatchedKeyLookup)));
         }
 
-        _request.Dispose();
         _stopping.Dispose();
     }
 
@@ -88,24 +90,43 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
         await lookup.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One sender: takes what is queued (up to the key limit), asks, answers, repeats.</summary>
     private async Task SendAsync()
     {
         var batch = new List<PendingLookup>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        using var request = new MultiLastRequest();
+        PendingLookup? carried = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (carried is not null || await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
                 batch.Clear();
                 keys.Clear();
-                while (_queue.Reader.TryPeek(out var next) && (keys.Count == 0 || keys.Count + next.Keys.Length <= MaxKeysPerRequest))
+                if (carried is not null)
                 {
-                    _queue.Reader.TryRead(out _);
+                    batch.Add(carried);
+                    keys.UnionWith(carried.Keys);
+                    carried = null;
+                }
+
+                while (keys.Count < MaxKeysPerRequest && _queue.Reader.TryRead(out var next))
+                {
+                    if (keys.Count + next.Keys.Length > MaxKeysPerRequest)
+                    {
+                        carried = next;
+                        break;
+                    }
+
                     batch.Add(next);
                     keys.UnionWith(next.Keys);
                 }
 
-                await ResolveAsync(batch, keys).ConfigureAwait(false);
+                // Empty when the other sender took what woke this one.
+                if (batch.Count > 0)
+                {
+                    await ResolveAsync(request, batch, keys).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -114,11 +135,11 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
         }
     }
 
-    private async Task ResolveAsync(List<PendingLookup> batch, HashSet<string> keys)
+    private async Task ResolveAsync(MultiLastRequest request, List<PendingLookup> batch, HashSet<string> keys)
     {
         try
         {
-            var found = await RequestAsync(keys).ConfigureAwait(false);
+            var found = await RequestAsync(request, keys).ConfigureAwait(false);
             foreach (var lookup in batch)
             {
                 lookup.Complete(found);
@@ -134,7 +155,7 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
         }
     }
 
-    private async Task<Dictionary<string, KeyRecord>> RequestAsync(HashSet<string> keys)
+    private async Task<Dictionary<string, KeyRecord>> RequestAsync(MultiLastRequest request, HashSet<string> keys)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         deadline.CancelAfter(_timeout);
@@ -150,7 +171,7 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
                 opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 2 * MaxKeysPerRequest } },
                 cancellationToken: deadline.Token).ConfigureAwait(false);
             await _connection.PublishAsync(
-                _requestSubject, _request.Write(_subjectPrefix, keys), replyTo: replyTo, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
+                _requestSubject, request.Write(_subjectPrefix, keys), replyTo: replyTo, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
 
             var found = new Dictionary<string, KeyRecord>(StringComparer.Ordinal);
             while (true)
