@@ -30,6 +30,7 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
     private readonly Channel<PendingLookup> _queue = Channel.CreateUnbounded<PendingLookup>();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sending;
+    private int _disposed;
 
     /// <param name="connection">The connection whose identity may read the bucket.</param>
     /// <param name="apiPrefix">The JetStream API prefix (<c>$JS.API</c>, or a domain's).</param>
@@ -58,6 +59,11 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
     public async Task<IReadOnlyDictionary<string, KeyRecord>> FindManyAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var distinct = keys.Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0)
+        {
+            return new Dictionary<string, KeyRecord>();
+        }
+
         ArgumentOutOfRangeException.ThrowIfGreaterThan(distinct.Length, MaxKeysPerRequest, nameof(keys));
         foreach (var key in distinct)
         {
@@ -71,6 +77,11 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sending.ConfigureAwait(false);
@@ -152,6 +163,13 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
             {
                 lookup.Fail(failure);
             }
+
+            // What queued meanwhile would most likely fail the same way, one timeout per batch: fail it now, so
+            // that handlers back off (nak) at once instead of waiting out a server outage in this queue.
+            while (_queue.Reader.TryRead(out var queued))
+            {
+                queued.Fail(failure);
+            }
         }
     }
 
@@ -163,7 +181,8 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
         try
         {
             // A reply subject of its own per request (the client multiplexes them over one subscription),
-            // so a late reply to a request that timed out never mixes into the next.
+            // so a late reply to a request that timed out never mixes into the next. The channel holds more
+            // than the most replies a request can get (one per key and an end-of-batch), so none is dropped.
             var replyTo = _connection.NewInbox();
             await using var replies = await _connection.SubscribeCoreAsync(
                 replyTo,
@@ -173,18 +192,13 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
             await _connection.PublishAsync(
                 _requestSubject, request.Write(_subjectPrefix, keys), replyTo: replyTo, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
 
-            var found = new Dictionary<string, KeyRecord>(StringComparer.Ordinal);
+            var answer = new MultiLastAnswer(_bucket, _subjectPrefix, keys);
             while (true)
             {
                 var reply = await replies.Msgs.ReadAsync(deadline.Token).ConfigureAwait(false);
-                switch (MultiLastReply.Classify(reply, _bucket))
+                if (answer.Add(reply))
                 {
-                    case MultiLastReply.Kind.End:
-                        return found;
-                    case MultiLastReply.Kind.Entry:
-                        var record = MultiLastReply.ToRecord(reply, _subjectPrefix);
-                        found[record.Key] = record;
-                        break;
+                    return answer.Found;
                 }
             }
         }
@@ -212,6 +226,13 @@ public sealed class BatchedKeyLookup : IKeyLookup, IAsyncDisposable
             Completion.TrySetResult();
         }
 
-        public void Fail(Exception failure) => Completion.TrySetException(failure);
+        public void Fail(Exception failure)
+        {
+            // Observed here: a caller that stopped waiting (cancelled) will never look at it.
+            if (Completion.TrySetException(failure))
+            {
+                _ = Completion.Task.Exception;
+            }
+        }
     }
 }

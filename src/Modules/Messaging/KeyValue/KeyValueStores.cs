@@ -13,6 +13,7 @@ internal sealed class KeyValueStores(string identity, NatsConnections connection
 {
     private readonly ConcurrentDictionary<string, INatsKVStore> _stores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IKeyLookup>> _lookups = new(StringComparer.Ordinal);
+    private volatile bool _disposed;
 
     public async ValueTask<INatsKVStore> GetAsync(string bucket, CancellationToken cancellationToken)
     {
@@ -39,11 +40,13 @@ internal sealed class KeyValueStores(string identity, NatsConnections connection
         }
 
         var store = await GetAsync(bucket, cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return _lookups.GetOrAdd(bucket, _ => new Lazy<IKeyLookup>(() => CreateLookup(bucket, store))).Value;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         foreach (var lookup in _lookups.Values.Where(l => l.IsValueCreated).Select(l => l.Value).OfType<IAsyncDisposable>())
         {
             await lookup.DisposeAsync().ConfigureAwait(false);
