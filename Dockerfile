@@ -24,7 +24,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 # ASPNETCORE_URLS sets the port; the base image's ASPNETCORE_HTTP_PORTS is cleared so the two do not
-# compete (Kestrel would warn on every start). Change the HEALTHCHECK's URL with the port.
+# compete (Kestrel would warn on every start). The HEALTHCHECK probes the port ASPNETCORE_URLS names.
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS= \
     Nats__Url=nats://nats:4222 \
@@ -37,5 +37,5 @@ EXPOSE 8080
 # The base image's unprivileged "app" user (uid 1654).
 USER $APP_UID
 HEALTHCHECK --interval=15s --timeout=6s --start-period=20s --retries=3 \
-  CMD ["dotnet", "OrderHost.dll", "--probe", "http://127.0.0.1:8080/health/live"]
+  CMD ["dotnet", "OrderHost.dll", "--probe", "/health/live"]
 ENTRYPOINT ["dotnet", "OrderHost.dll"]

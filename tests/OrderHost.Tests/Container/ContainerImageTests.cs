@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text.Json;
+using OrderHost.Host;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Container;
@@ -106,7 +107,8 @@ public sealed class ContainerImageTests : NatsServerFixture
     public void The_runtime_stage_listens_probes_and_exposes_one_port_and_logs_json()
     {
         var listenPort = ContainerImageSpec.PortOfUrl(Spec.Environment["ASPNETCORE_URLS"]);
-        var probeUrl = new Uri(Spec.HealthcheckCommand[^1]);
+        var probeTarget = Spec.HealthcheckCommand[^1];
+        var probeUrl = new Uri(probeTarget.StartsWith('/') ? HealthProbe.LocalAddress(Spec.Environment["ASPNETCORE_URLS"]) + probeTarget : probeTarget);
         TestContext.Out.WriteLine(
             $"FROM {Spec.BaseImage}; WORKDIR {Spec.WorkingDirectory}; USER {Spec.User}; EXPOSE {string.Join(' ', Spec.ExposedPorts)}; " +
             $"ENTRYPOINT {string.Join(' ', Spec.Entrypoint)}; HEALTHCHECK {string.Join(' ', Spec.HealthcheckOptions.Select(o => $"--{o.Key}={o.Value}"))} CMD {string.Join(' ', Spec.HealthcheckCommand)}\n" +
@@ -260,12 +262,14 @@ public sealed class ContainerImageTests : NatsServerFixture
     /// <summary>ENTRYPOINT ["dotnet", "OrderHost.dll"] with <c>dotnet</c> as the image's PATH would find it here.</summary>
     private string[] Entrypoint() => [ContainerProcess.DotnetExecutable(), .. Spec.Entrypoint.Skip(1)];
 
-    /// <summary>The HEALTHCHECK CMD as the image's user with the container's environment, its URL on this test's port.</summary>
+    /// <summary>
+    /// The HEALTHCHECK CMD as the image's user with the container's environment. Its path is probed on the
+    /// port of that environment's ASPNETCORE_URLS, which is this test's port: the command runs unchanged.
+    /// </summary>
     private async Task<(int ExitCode, string Output)> RunHealthcheckAsync()
     {
         var command = Spec.HealthcheckCommand.ToArray();
         command[0] = ContainerProcess.DotnetExecutable();
-        command[^1] = new UriBuilder(command[^1]) { Port = _port }.Uri.ToString();
         TestContext.Out.WriteLine($"HEALTHCHECK: {string.Join(' ', command)}");
         return await ContainerProcess.RunAsync(command, _environment, _app!, _user, ProbeTimeout);
     }
