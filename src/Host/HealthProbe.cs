@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace OrderHost.Host;
 
 /// <summary>
@@ -45,16 +47,9 @@ internal static class HealthProbe
             return DefaultAddress;
         }
 
-        var authority = http["http://".Length..].TrimEnd('/');
-        var portSeparator = authority.LastIndexOf(':');
-        var hasPort = portSeparator > 0 && !authority.EndsWith(']');
-        var host = hasPort ? authority[..portSeparator] : authority;
-        var port = hasPort ? authority[(portSeparator + 1)..] : "80";
-        if (host is "+" or "*" or "0.0.0.0" or "[::]")
-        {
-            host = "127.0.0.1";
-        }
-
-        return $"http://{host}:{port}";
+        // Kestrel's own parser of these addresses, wildcards included.
+        var address = BindingAddress.Parse(http);
+        var host = address.Host is "+" or "*" or "0.0.0.0" or "[::]" ? "127.0.0.1" : address.Host;
+        return $"http://{host}:{address.Port}";
     }
 }

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using NATS.Client.KeyValueStore;
-using NATS.Net;
 using OrderHost.Messaging.KeyValue;
 using OrderHost.Tests.Infrastructure;
 using Reply = OrderHost.Tests.Infrastructure.ScriptedDirectGetResponder.Reply;
@@ -14,23 +11,10 @@ namespace OrderHost.Tests.KeyValue;
 /// failures are "cannot tell", and the lookup keeps working across a server restart.
 /// </summary>
 [TestFixture]
-public sealed class BatchedKeyLookupTests : NatsServerFixture
+public sealed class BatchedKeyLookupTests() : KeyValueFixture("lookup-batching")
 {
-    private const string Bucket = "lookup-batching";
     private const string Scripted = "scripted";
     private readonly ConcurrentQueue<int> _requests = new();
-    private NatsClient _client = null!;
-    private INatsKVStore _store = null!;
-
-    [OneTimeSetUp]
-    public async Task CreateBucketAsync()
-    {
-        _client = new NatsClient(Server.Url);
-        _store = await _client.CreateKeyValueStoreContext().CreateStoreAsync(new NatsKVConfig(Bucket) { Storage = NatsKVStorageType.File });
-    }
-
-    [OneTimeTearDown]
-    public async Task DisposeClientAsync() => await _client.DisposeAsync();
 
     [SetUp]
     public void ForgetRequests() => _requests.Clear();
@@ -58,7 +42,7 @@ public sealed class BatchedKeyLookupTests : NatsServerFixture
         var existing = keys.Where((_, i) => i % 2 == 0).ToHashSet();
         foreach (var key in existing)
         {
-            await _store.CreateAsync(key, new byte[] { 1 }, serializer: NatsRawSerializer<byte[]>.Default);
+            await Store.CreateAsync(key, new byte[] { 1 }, serializer: NatsRawSerializer<byte[]>.Default);
         }
 
         var answers = await Task.WhenAll(keys.Select(key => lookup.FindAsync(key, CancellationToken.None)));
@@ -79,7 +63,7 @@ public sealed class BatchedKeyLookupTests : NatsServerFixture
         var existing = groups.Select(g => g[0]).ToArray();
         foreach (var key in existing)
         {
-            await _store.CreateAsync(key, new byte[] { 1 }, serializer: NatsRawSerializer<byte[]>.Default);
+            await Store.CreateAsync(key, new byte[] { 1 }, serializer: NatsRawSerializer<byte[]>.Default);
         }
 
         var answers = await Task.WhenAll(groups.Select(g => lookup.FindManyAsync(g, CancellationToken.None)));
@@ -96,7 +80,7 @@ public sealed class BatchedKeyLookupTests : NatsServerFixture
     public async Task A_caller_that_stops_waiting_does_not_disturb_the_others()
     {
         var key = NewKey();
-        var revision = await _store.PutAsync(key, new byte[] { 3 }, serializer: NatsRawSerializer<byte[]>.Default);
+        var revision = await Store.PutAsync(key, new byte[] { 3 }, serializer: NatsRawSerializer<byte[]>.Default);
         await using var lookup = Create(Bucket);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
@@ -199,7 +183,7 @@ public sealed class BatchedKeyLookupTests : NatsServerFixture
     public async Task Lookups_fail_while_the_server_is_down_and_work_again_after_it_restarts()
     {
         var key = NewKey();
-        var revision = await _store.PutAsync(key, new byte[] { 7 }, serializer: NatsRawSerializer<byte[]>.Default);
+        var revision = await Store.PutAsync(key, new byte[] { 7 }, serializer: NatsRawSerializer<byte[]>.Default);
         await using var lookup = Create(Bucket, timeout: TimeSpan.FromSeconds(1));
         Assert.That((await lookup.FindAsync(key, CancellationToken.None))?.Revision, Is.EqualTo(revision), "before the restart");
 
@@ -221,13 +205,7 @@ public sealed class BatchedKeyLookupTests : NatsServerFixture
         Assert.That(after!.Revision, Is.EqualTo(revision), "after the restart");
     }
 
-    private BatchedKeyLookup Create(string bucket, TimeSpan? timeout = null)
-    {
-        var jetStream = new NatsJSContext((NatsConnection)_client.Connection);
-        return new BatchedKeyLookup(_client.Connection, jetStream.Opts.Prefix, bucket, timeout ?? TimeSpan.FromSeconds(5), _requests.Enqueue);
-    }
-
-    private static string NewKey() => Guid.NewGuid().ToString("D");
+    private BatchedKeyLookup Create(string bucket, TimeSpan? timeout = null) => CreateBatched(bucket, timeout ?? TimeSpan.FromSeconds(5), _requests.Enqueue);
 
     private static Reply Parse(string reply, string askedKey) => reply.Split(' ') switch
     {

@@ -1,10 +1,6 @@
 using System.Text;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using NATS.Client.KeyValueStore;
-using NATS.Net;
 using OrderHost.Messaging.KeyValue;
-using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.KeyValue;
 
@@ -14,38 +10,29 @@ namespace OrderHost.Tests.KeyValue;
 /// </summary>
 [TestFixture(true)]
 [TestFixture(false)]
-public sealed class KeyLookupTests(bool batched) : NatsServerFixture
+public sealed class KeyLookupTests(bool batched) : KeyValueFixture("lookup-contract")
 {
-    private const string Bucket = "lookup-contract";
-    private NatsClient _client = null!;
-    private INatsKVStore _store = null!;
     private IKeyLookup _lookup = null!;
 
     [OneTimeSetUp]
-    public async Task CreateBucketAsync()
-    {
-        _client = new NatsClient(Server.Url);
-        _store = await _client.CreateKeyValueStoreContext().CreateStoreAsync(new NatsKVConfig(Bucket));
-        _lookup = Create(Bucket);
-    }
+    public void CreateLookup()
+        => _lookup = batched ? CreateBatched(Bucket, TimeSpan.FromSeconds(5)) : new SingleKeyLookup(Store);
 
     [OneTimeTearDown]
-    public async Task DisposeClientAsync()
+    public async Task DisposeLookupAsync()
     {
         if (_lookup is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
         }
-
-        await _client.DisposeAsync();
     }
 
     [Test]
     public async Task An_existing_key_comes_back_with_its_value_and_revision()
     {
         var key = NewKey();
-        await _store.PutAsync(key, "first"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
-        var revision = await _store.PutAsync(key, "second"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        await Store.PutAsync(key, "first"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        var revision = await Store.PutAsync(key, "second"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
 
         var found = await _lookup.FindAsync(key, CancellationToken.None);
 
@@ -62,10 +49,10 @@ public sealed class KeyLookupTests(bool batched) : NatsServerFixture
     public async Task Missing_deleted_and_purged_keys_are_not_found()
     {
         var (deleted, purged) = (NewKey(), NewKey());
-        await _store.PutAsync(deleted, "x"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
-        await _store.PutAsync(purged, "x"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
-        await _store.DeleteAsync(deleted);
-        await _store.PurgeAsync(purged);
+        await Store.PutAsync(deleted, "x"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        await Store.PutAsync(purged, "x"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        await Store.DeleteAsync(deleted);
+        await Store.PurgeAsync(purged);
 
         using (Assert.EnterMultipleScope())
         {
@@ -79,10 +66,10 @@ public sealed class KeyLookupTests(bool batched) : NatsServerFixture
     public async Task Several_keys_at_once_return_exactly_those_that_exist()
     {
         var (a, b, gone, never) = (NewKey(), NewKey(), NewKey(), NewKey());
-        var revisionA = await _store.PutAsync(a, "a"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
-        var revisionB = await _store.PutAsync(b, "b"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
-        await _store.PutAsync(gone, "g"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
-        await _store.DeleteAsync(gone);
+        var revisionA = await Store.PutAsync(a, "a"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        var revisionB = await Store.PutAsync(b, "b"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        await Store.PutAsync(gone, "g"u8.ToArray(), serializer: NatsRawSerializer<byte[]>.Default);
+        await Store.DeleteAsync(gone);
 
         var found = await _lookup.FindManyAsync([a, b, gone, never, a], CancellationToken.None);
 
@@ -102,7 +89,7 @@ public sealed class KeyLookupTests(bool batched) : NatsServerFixture
         var written = new Dictionary<string, ulong>();
         foreach (var key in keys.Where((_, i) => i % 3 == 0))
         {
-            written[key] = await _store.PutAsync(key, Encoding.UTF8.GetBytes(key), serializer: NatsRawSerializer<byte[]>.Default);
+            written[key] = await Store.PutAsync(key, Encoding.UTF8.GetBytes(key), serializer: NatsRawSerializer<byte[]>.Default);
         }
 
         var answers = await Task.WhenAll(keys.Select(key => _lookup.FindAsync(key, CancellationToken.None)));
@@ -121,13 +108,4 @@ public sealed class KeyLookupTests(bool batched) : NatsServerFixture
         }
     }
 
-    private IKeyLookup Create(string bucket)
-    {
-        var jetStream = new NatsJSContext((NatsConnection)_client.Connection);
-        return batched
-            ? new BatchedKeyLookup(_client.Connection, jetStream.Opts.Prefix, bucket, TimeSpan.FromSeconds(5))
-            : new SingleKeyLookup(_store);
-    }
-
-    private static string NewKey() => Guid.NewGuid().ToString("D");
 }

@@ -19,9 +19,10 @@ internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKey
     {
         var lookup = await stores.GetLookupAsync(Bucket, cancellationToken).ConfigureAwait(false);
         var stepKeys = StepKinds.Select(kind => StepKey(orderId, kind)).ToArray();
-        var found = await lookup.FindManyAsync([.. stepKeys, LegacyKey(orderId)], cancellationToken).ConfigureAwait(false);
+        var legacyKey = LegacyKey(orderId);
+        var found = await lookup.FindManyAsync([.. stepKeys, legacyKey], cancellationToken).ConfigureAwait(false);
 
-        var legacy = found.TryGetValue(LegacyKey(orderId), out var legacyRecord) ? DeserializeView(legacyRecord.Value) : null;
+        var legacy = found.TryGetValue(legacyKey, out var legacyRecord) ? DeserializeView(legacyRecord.Value) : null;
         var steps = stepKeys.Select(key => found.TryGetValue(key, out var record) ? DeserializeStep(record.Value) : null).OfType<OrderStepRecord>().ToList();
         if (legacy is null && steps.Count == 0)
         {
