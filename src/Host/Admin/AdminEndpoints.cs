@@ -36,10 +36,11 @@ internal static class AdminEndpoints
         return letter is null ? NotFound(seq) : TypedResults.Ok(DeadLetterResponse.From(letter));
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> ReplayAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
+    private static async Task<Results<Accepted, Ok<DeadLetterReplayResponse>, ProblemHttpResult>> ReplayAsync(ulong seq, DeadLetterStore store, CancellationToken ct)
         => await store.ReplayAsync(seq, ct) switch
         {
             ReplayResult.Replayed => TypedResults.Accepted((string?)null),
+            ReplayResult.AlreadyDone => TypedResults.Ok(new DeadLetterReplayResponse(seq, "already_done", "The order has moved past this step since; nothing was published and the entry was removed.")),
             ReplayResult.NotFound => NotFound(seq),
             _ => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,

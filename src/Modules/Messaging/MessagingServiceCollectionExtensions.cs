@@ -8,7 +8,7 @@ using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.KeyValue;
-using OrderHost.Messaging.Publishing;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Topology;
 
 namespace OrderHost.Messaging;
@@ -55,18 +55,18 @@ public static class MessagingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Starts a module's messaging declarations and gives the module its keyed publisher and buckets.</summary>
+    /// <summary>Starts a module's messaging declarations and gives the module its keyed ledger and buckets.</summary>
     public static ModuleMessaging AddModuleMessaging(this IServiceCollection services, IConfiguration configuration, string module)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(module);
         services.AddMessaging(configuration);
-        services.AddKeyedSingleton<IEventPublisher>(module, (sp, _) => new JetStreamPublisher(sp.GetRequiredService<NatsConnections>().JetStream(module)));
+        services.AddKeyedSingleton<IEventLedger>(module, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<NatsOptions>>().Value;
+            return new JetStreamLedger(sp.GetRequiredService<NatsConnections>().JetStream(module), options.Stream.Name, options.RequestTimeout, sp.GetRequiredService<MessagingMetrics>());
+        });
         services.AddKeyedSingleton<IKeyValueStores>(module, (sp, _) => new KeyValueStores(
-            module,
-            sp.GetRequiredService<NatsConnections>(),
-            sp.GetRequiredService<TopologyProvisioner>(),
-            sp.GetRequiredService<IOptions<NatsOptions>>().Value,
-            sp.GetRequiredService<MessagingMetrics>()));
+            module, sp.GetRequiredService<NatsConnections>(), sp.GetRequiredService<TopologyProvisioner>()));
         return new ModuleMessaging(services, module);
     }
 

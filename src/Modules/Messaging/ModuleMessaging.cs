@@ -7,7 +7,7 @@ namespace OrderHost.Messaging;
 /// <summary>
 /// A module's messaging declarations: the consumers it runs and the buckets it owns. Everything
 /// declared here speaks to NATS as the module's identity. Handlers and services of the module get
-/// its publisher and buckets as keyed services: <c>[FromKeyedServices(ModuleName)] IEventPublisher</c>.
+/// its ledger and buckets as keyed services: <c>[FromKeyedServices(ModuleName)] IEventLedger</c>.
 /// </summary>
 public sealed class ModuleMessaging
 {

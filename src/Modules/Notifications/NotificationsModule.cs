@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using OrderHost.Messaging.KeyValue;
 using OrderHost.Notifications.Features.NotifyCustomer;
 using OrderHost.Notifications.Infrastructure;
 
@@ -31,11 +30,9 @@ public static class NotificationsModule
 
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
         services.AddSingleton<NotificationsMetrics>();
-        services.AddSingleton<SentNotifications>();
         services.AddScoped<CustomerNotifier>();
 
         services.AddModuleMessaging(builder.Configuration, Name)
-            .AddKeyValueBucket(new KeyValueBucketDefinition(SentNotifications.Bucket))
             .AddConsumer(NotificationConsumers.Paid, c => c
                 .On<PaymentSucceeded, NotifyPaidHandler>(PaymentEvents.Succeeded))
             .AddConsumer(NotificationConsumers.Failed, c => c

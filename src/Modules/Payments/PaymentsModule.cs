@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using OrderHost.Messaging.KeyValue;
 using OrderHost.Payments.Features.ChargeOrder;
 using OrderHost.Payments.Infrastructure;
 
@@ -21,10 +20,8 @@ public static class PaymentsModule
             .ValidateOnStart();
         services.TryAddSingleton<IPaymentGateway, ApprovalLimitGateway>();
         services.AddSingleton<PaymentsMetrics>();
-        services.AddSingleton<PaymentRecords>();
 
         services.AddModuleMessaging(builder.Configuration, Name)
-            .AddKeyValueBucket(new KeyValueBucketDefinition(PaymentRecords.Bucket))
             .AddConsumer(PaymentConsumers.Processor, c => c
                 .On<OrderCreated, ChargeOrderHandler>(OrderEvents.Created));
         return builder;

@@ -1,3 +1,4 @@
+using OrderHost.Messaging.Ledger;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -32,12 +33,20 @@ public sealed class BrokerProbe : IAsyncDisposable
 
     public INatsJSContext JetStream { get; }
 
-    /// <summary>Messages stored on exactly this subject (of ORDERS unless said otherwise).</summary>
+    /// <summary>
+    /// Messages stored on the subject (of ORDERS unless said otherwise). A step's subject
+    /// (<c>orders.paid</c>) counts every order's message of that step (<c>orders.paid.*</c>).
+    /// </summary>
     public async Task<ulong> CountAsync(string subject, string stream = OrdersStream)
     {
-        var info = await JetStream.GetStreamAsync(stream, new StreamInfoRequest { SubjectsFilter = subject });
-        return info.Info.State.Subjects is { } subjects && subjects.TryGetValue(subject, out var count) ? (ulong)count : 0;
+        var filter = FilterFor(subject);
+        var info = await JetStream.GetStreamAsync(stream, new StreamInfoRequest { SubjectsFilter = filter });
+        return info.Info.State.Subjects is { } subjects ? (ulong)subjects.Values.Sum(c => (long)c) : 0;
     }
+
+    /// <summary>A step's subject stands for every order's message of that step; a concrete subject or a filter stands for itself.</summary>
+    public static string FilterFor(string subject)
+        => subject.Contains('*') || subject.Contains('>') || LedgerSubjects.IdOf(subject) is not null ? subject : LedgerSubjects.StepFilter(subject);
 
     /// <summary>How many messages on <paramref name="subject"/> name each order (the events' <c>orderId</c>).</summary>
     public async Task<IReadOnlyDictionary<Guid, int>> CountByOrderAsync(string subject)
@@ -76,7 +85,7 @@ public sealed class BrokerProbe : IAsyncDisposable
 
         using var timeout = new CancellationTokenSource(ReadTimeout);
         var consumer = await JetStream.CreateOrderedConsumerAsync(
-            stream, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject] }, timeout.Token);
+            stream, new NatsJSOrderedConsumerOpts { FilterSubjects = [FilterFor(subject)] }, timeout.Token);
         await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: timeout.Token))
         {
             messages.Add(new StoredMessage(

@@ -20,12 +20,6 @@ public sealed class NatsOptions
     /// <summary>How often the client pings; two missed pongs mark the connection stale.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Send the record lookups that handlers make at the same time as one batched direct get. Off:
-    /// one request per lookup, which costs the server about a relay hop of work per order under load.
-    /// </summary>
-    public bool BatchKeyLookups { get; set; } = true;
-
     /// <summary>Credentials by identity: Default, Operator, or a module name (Orders, Payments, Notifications).</summary>
     public Dictionary<string, NatsCredentialOptions> Credentials { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -6,7 +6,7 @@ internal static class ConsumerConfigFactory
     public static ConsumerConfig Create(ConsumerDefinition definition)
     {
         var settings = definition.Settings;
-        var subjects = definition.Subjects.Order(StringComparer.Ordinal).ToArray();
+        var subjects = definition.Filters.ToArray();
         var config = new ConsumerConfig(definition.DurableName)
         {
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
@@ -31,7 +31,7 @@ internal static class ConsumerConfigFactory
 
     public static void EnsureServerHonoured(ConsumerDefinition definition, ConsumerConfig actual)
     {
-        var expected = definition.Subjects.Order(StringComparer.Ordinal);
+        var expected = definition.Filters;
         var got = (actual.FilterSubjects is { Count: > 0 } many ? many : [actual.FilterSubject ?? string.Empty])
             .Order(StringComparer.Ordinal);
         if (!expected.SequenceEqual(got, StringComparer.Ordinal))

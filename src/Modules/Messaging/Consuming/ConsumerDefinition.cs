@@ -1,6 +1,6 @@
 namespace OrderHost.Messaging.Consuming;
 
-/// <summary>One durable pull consumer: its name, its subjects (one route each) and its settings.</summary>
+/// <summary>One durable pull consumer: its name, its steps (one route each) and its settings.</summary>
 public sealed class ConsumerDefinition
 {
     internal ConsumerDefinition(string durableName, IReadOnlyDictionary<string, IMessageRoute> routes, ConsumerSettings settings)
@@ -8,12 +8,17 @@ public sealed class ConsumerDefinition
         DurableName = durableName;
         Routes = routes;
         Settings = settings;
-        SubjectList = string.Join(", ", routes.Keys.Order(StringComparer.Ordinal));
+        Filters = [.. routes.Keys.Select(Ledger.LedgerSubjects.StepFilter).Order(StringComparer.Ordinal)];
+        SubjectList = string.Join(", ", Filters);
     }
 
     public string DurableName { get; }
 
+    /// <summary>The step subjects it handles (<c>orders.created</c>), one route each.</summary>
     public IReadOnlyCollection<string> Subjects => (IReadOnlyCollection<string>)Routes.Keys;
+
+    /// <summary>Its filter subjects on the server: every order's message of each step (<c>orders.created.*</c>).</summary>
+    public IReadOnlyList<string> Filters { get; }
 
     /// <summary>The subjects as one readable string, for logs.</summary>
     public string SubjectList { get; }

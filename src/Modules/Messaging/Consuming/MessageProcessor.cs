@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Events;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Messaging.Consuming;
 
@@ -39,12 +40,18 @@ internal sealed partial class MessageProcessor(
         var data = msg.Data ?? [];
         try
         {
-            if (!definition.Routes.TryGetValue(msg.Subject, out var route))
+            if (LedgerSubjects.StepOf(msg.Subject) is not { } step || !definition.Routes.TryGetValue(step, out var route))
             {
                 throw new PermanentMessageException($"no handler for subject {msg.Subject}", DeadLetterReasons.NoHandler);
             }
 
             var evt = route.Decode(data);
+
+            // The subject is the order's ledger: an event filed under another order's id would break its history.
+            if (LedgerSubjects.IdOf(msg.Subject) != evt.OrderId)
+            {
+                throw new PermanentMessageException($"subject {msg.Subject} does not name order {evt.OrderId:D}", DeadLetterReasons.InvalidEvent);
+            }
             if (activity is { IsAllDataRequested: true })
             {
                 activity.SetTag("orderhost.order_id", evt.OrderId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Publishing;
 
 namespace OrderHost.Messaging.DeadLetters;
@@ -43,7 +44,8 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
 
     /// <summary>
     /// Publishes the original message again on its original subject, then removes the entry, so
-    /// one entry is replayed once. What is published is read from the source stream by the
+    /// one entry is replayed once. When the order's history has moved past the original, the step
+    /// is done already: nothing is published and the entry is removed. What is published is read from the source stream by the
     /// sequence the entry names, never taken from the entry itself: modules may write dead
     /// letters, and a replay runs as the operator, so an entry must not be able to smuggle in an
     /// event its writer may not publish.
@@ -80,7 +82,21 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
 
         // A retried replay of the same entry within the duplicate window is dropped by the stream.
         var messageId = $"replay:{StreamName}:{sequence.ToString(CultureInfo.InvariantCulture)}";
-        await JetStreamPublisher.PublishRawAsync(jetStream, subject, original.Data.ToArray(), headers, messageId, cancellationToken).ConfigureAwait(false);
+        // A replay is a conditional append like any step: only while nothing has followed the original
+        // in its order's history, so a replayed step can never add a second successor.
+        var condition = LedgerSubjects.HistoryFilterOf(subject) is { } history && LedgerSubjects.IdOf(subject) is not null
+            ? new NatsJSPubOpts { ExpectedLastSubjectSequence = original.Seq, ExpectedLastSubjectSequenceSubject = history }
+            : null;
+        try
+        {
+            await JetStreamPublisher.PublishRawAsync(jetStream, subject, original.Data.ToArray(), headers, messageId, cancellationToken, condition).ConfigureAwait(false);
+        }
+        catch (PublishRejectedException ex) when (ex.ErrorCode == JetStreamLedger.WrongLastSequence)
+        {
+            await DeleteAsync(sequence, cancellationToken).ConfigureAwait(false);
+            return ReplayResult.AlreadyDone;
+        }
+
         await DeleteAsync(sequence, cancellationToken).ConfigureAwait(false);
         return ReplayResult.Replayed;
     }

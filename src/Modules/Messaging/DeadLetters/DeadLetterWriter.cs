@@ -29,7 +29,9 @@ internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetric
         {
             foreach (var (key, value) in originalHeaders)
             {
-                if (!string.Equals(key, MessageHeaders.MessageId, StringComparison.OrdinalIgnoreCase))
+                // Nats-* headers are instructions to the server (message id, the ledger's expected sequence):
+                // copied, they would make the dead letter's own publish conditional on the order's history.
+                if (!key.StartsWith("Nats-", StringComparison.OrdinalIgnoreCase))
                 {
                     headers[key] = value;
                 }

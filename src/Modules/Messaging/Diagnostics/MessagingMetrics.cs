@@ -10,7 +10,7 @@ public sealed class MessagingMetrics
     private readonly Histogram<double> _handlerDuration;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _loopRestarts;
-    private readonly Histogram<int> _lookupKeys;
+    private readonly Counter<long> _appends;
 
     public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, NatsConnections connections)
     {
@@ -23,10 +23,9 @@ public sealed class MessagingMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MessagingTelemetry.LatencyBuckets });
         _deadLetters = meter.CreateCounter<long>("orderhost.dead_letters", description: "Messages copied to the dead-letter stream.");
         _loopRestarts = meter.CreateCounter<long>("orderhost.consumer.restarts", description: "Consume loops restarted after an error.");
-        _lookupKeys = meter.CreateHistogram(
-            "orderhost.kv.lookup.keys",
-            description: "Keys asked for by one batched key-value lookup request; its count is the number of requests.",
-            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+        _appends = meter.CreateCounter<long>(
+            "orderhost.ledger.appends",
+            description: "Conditional appends to the ledger by step; outcome stored, duplicate (the same append again) or refused (the step was done already).");
         meter.CreateObservableGauge(
             "orderhost.consumer.pending_messages",
             () => status.Consumers.Select(c => new Measurement<long>(c.Pending, new KeyValuePair<string, object?>("consumer", c.Name))),
@@ -51,7 +50,8 @@ public sealed class MessagingMetrics
     public void DeadLettered(string consumer, string reason)
         => _deadLetters.Add(1, new KeyValuePair<string, object?>("consumer", consumer), new KeyValuePair<string, object?>("reason", reason));
 
-    public void KeysLookedUp(string bucket, int keys) => _lookupKeys.Record(keys, new KeyValuePair<string, object?>("bucket", bucket));
+    public void Appended(string step, string outcome)
+        => _appends.Add(1, new KeyValuePair<string, object?>("step", step), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void LoopRestarted(string consumer) => _loopRestarts.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
 }

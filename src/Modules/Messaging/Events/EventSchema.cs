@@ -32,7 +32,7 @@ public static class EventSchema
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
             ["$id"] = $"https://orderhost.example/schemas/{subject}.v{version}.schema.json",
             ["title"] = $"{subject} version {version}",
-            ["description"] = $"Body of a message on the NATS subject '{subject}' with \"version\": {version}.",
+            ["description"] = $"Body of a message on the NATS subject '{subject}.{{orderId}}' (one per order, the order's id as the last token) with \"version\": {version}.",
         };
         foreach (var (key, value) in schema)
         {

@@ -31,7 +31,14 @@ public sealed class EventType<TEvent>
         }
     }
 
+    /// <summary>The step's subject: each event is stored on <c>{Subject}.{orderId}</c>, its ledger subject.</summary>
     public string Subject { get; }
+
+    /// <summary>The subject one order's event of this type is stored on.</summary>
+    public string SubjectFor(Guid orderId) => Ledger.LedgerSubjects.For(Subject, orderId);
+
+    /// <summary>Every order's event of this type: the filter of a consumer of this step.</summary>
+    public string Filter => Ledger.LedgerSubjects.StepFilter(Subject);
 
     public int CurrentVersion { get; }
 

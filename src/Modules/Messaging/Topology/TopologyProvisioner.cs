@@ -75,7 +75,7 @@ internal sealed partial class TopologyProvisioner(
         EnsureServerVersion(connection.ServerInfo);
 
         var opts = options.Value;
-        await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.Stream, opts.Replicas), cancellationToken).ConfigureAwait(false);
+        await jetStream.CreateOrUpdateStreamAsync(LedgerStreamConfig(opts), cancellationToken).ConfigureAwait(false);
         await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.DeadLetterStream, opts.Replicas), cancellationToken).ConfigureAwait(false);
         await jetStream.CreateOrUpdateStreamAsync(AdvisoryStreamConfig(opts), cancellationToken).ConfigureAwait(false);
 
@@ -103,6 +103,12 @@ internal sealed partial class TopologyProvisioner(
         DuplicateWindow = limits.DuplicateWindow,
         NumReplicas = replicas,
     };
+
+    /// <summary>
+    /// The ledger: direct gets allowed, so that <c>GET /orders/{id}</c> reads an order's steps in one
+    /// batched request from any replica (decisions read from the leader instead).
+    /// </summary>
+    internal static StreamConfig LedgerStreamConfig(NatsOptions opts) => StreamConfigFor(opts.Stream, opts.Replicas) with { AllowDirect = true };
 
     /// <summary>The advisories that announce a message leaving the stream's consumers for good.</summary>
     internal static StreamConfig AdvisoryStreamConfig(NatsOptions opts)

@@ -1,68 +1,67 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OrderHost.Messaging.KeyValue;
+using OrderHost.Messaging.Events;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Orders.Infrastructure;
 
 /// <summary>
-/// The <c>orders</c> bucket: each step of an order under its own key, written once by the event that
-/// makes it (create-only: no read, no compare-and-set retries, no cache), and put together on read.
-/// Views written whole under the bare order id by the first version are still read and merged.
+/// <c>GET /orders/{orderId}</c>'s view, put together from the order's own subjects in the ledger:
+/// the last message of each step, in one batched direct get. Nothing is projected or stored beside
+/// the stream, so the view is as current as the replica that answers.
 /// </summary>
-internal sealed class OrderReadModel([FromKeyedServices(OrdersModule.Name)] IKeyValueStores stores)
+internal sealed partial class OrderReadModel(
+    [FromKeyedServices(OrdersModule.Name)] IEventLedger ledger,
+    ILogger<OrderReadModel> logger)
 {
-    public const string Bucket = "orders";
-
-    private static readonly string[] StepKinds = [OrderStepKinds.Accepted, OrderStepKinds.Payment, OrderStepKinds.Notified];
-
     public async Task<OrderView?> FindAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        var lookup = await stores.GetLookupAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        var stepKeys = StepKinds.Select(kind => StepKey(orderId, kind)).ToArray();
-        var legacyKey = LegacyKey(orderId);
-        var found = await lookup.FindManyAsync([.. stepKeys, legacyKey], cancellationToken).ConfigureAwait(false);
-
-        var legacy = found.TryGetValue(legacyKey, out var legacyRecord) ? DeserializeView(legacyRecord.Value) : null;
-        var steps = stepKeys.Select(key => found.TryGetValue(key, out var record) ? DeserializeStep(record.Value) : null).OfType<OrderStepRecord>().ToList();
-        if (legacy is null && steps.Count == 0)
+        var events = await ledger.ReadLastPerSubjectAsync(OrderHistory.Filter(orderId), cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
         {
             return null;
         }
 
-        return steps.Aggregate(legacy ?? OrderView.Empty(orderId), Apply);
-    }
-
-    /// <summary>Writes one step unless it is there already (a redelivered or replayed event).</summary>
-    public async Task RecordAsync(Guid orderId, string kind, OrderStepRecord step, CancellationToken cancellationToken)
-    {
-        var store = await stores.GetAsync(Bucket, cancellationToken).ConfigureAwait(false);
-        await store.CreateIfAbsentAsync(
-            StepKey(orderId, kind), JsonSerializer.SerializeToUtf8Bytes(step, OrderStateJsonContext.Default.OrderStepRecord), cancellationToken).ConfigureAwait(false);
-    }
-
-    public static string StepKey(Guid orderId, string kind) => $"{orderId:D}.{kind}";
-
-    private static string LegacyKey(Guid orderId) => orderId.ToString("D");
-
-    private static OrderView Apply(OrderView view, OrderStepRecord step)
-    {
-        if (view.Has(step.Status))
+        var view = OrderView.Empty(orderId);
+        foreach (var stored in events.OrderBy(e => e.Sequence))
         {
-            return view;
+            view = Apply(view, stored);
         }
 
-        var next = view.With(step.Status, step.At);
-        return step.Status switch
-        {
-            OrderStatuses.Accepted => next with { CustomerId = step.CustomerId, Total = step.Total, Currency = step.Currency },
-            OrderStatuses.Notified => next with { Notified = true },
-            _ => next with { Status = step.Status },
-        };
+        return view;
     }
 
-    private static OrderStepRecord DeserializeStep(byte[] data)
-        => JsonSerializer.Deserialize(data, OrderStateJsonContext.Default.OrderStepRecord) ?? throw new InvalidOperationException("Empty order step.");
+    private OrderView Apply(OrderView view, StoredEvent stored)
+    {
+        try
+        {
+            return LedgerSubjects.StepOf(stored.Subject) switch
+            {
+                var s when s == OrderEvents.Created.Subject => Accepted(view, EventCodec.Decode(OrderEvents.Created, stored.Data)),
+                var s when s == PaymentEvents.Succeeded.Subject => Outcome(view, OrderStatuses.Paid, EventCodec.Decode(PaymentEvents.Succeeded, stored.Data).ProcessedAt),
+                var s when s == PaymentEvents.Failed.Subject => Outcome(view, OrderStatuses.PaymentFailed, EventCodec.Decode(PaymentEvents.Failed, stored.Data).ProcessedAt),
+                var s when s == NotificationEvents.Notified.Subject => view.Has(OrderStatuses.Notified)
+                    ? view
+                    : view.With(OrderStatuses.Notified, EventCodec.Decode(NotificationEvents.Notified, stored.Data).NotifiedAt) with { Notified = true },
+                _ => view,
+            };
+        }
+        catch (EventDecodeException ex)
+        {
+            // A message the consumers dead-letter as well: the view shows what can be read.
+            LogUnreadable(stored.Subject, stored.Sequence, ex.Message);
+            return view;
+        }
+    }
 
-    private static OrderView DeserializeView(byte[] data)
-        => JsonSerializer.Deserialize(data, OrderStateJsonContext.Default.OrderView) ?? throw new InvalidOperationException("Empty order view.");
+    private static OrderView Accepted(OrderView view, OrderCreated created)
+        => view.Has(OrderStatuses.Accepted)
+            ? view
+            : view.With(OrderStatuses.Accepted, created.AcceptedAt) with { CustomerId = created.CustomerId, Total = created.Total, Currency = created.Currency };
+
+    /// <summary>The ledger stores one outcome per order; should an older stream hold two, the first one stands.</summary>
+    private static OrderView Outcome(OrderView view, string status, DateTimeOffset at)
+        => view.Has(OrderStatuses.Paid) || view.Has(OrderStatuses.PaymentFailed) ? view : view.With(status, at) with { Status = status };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order view skips {Subject} at sequence {Sequence}: {Reason}")]
+    private partial void LogUnreadable(string subject, ulong sequence, string reason);
 }

@@ -1,9 +1,6 @@
 namespace OrderHost.Orders.Infrastructure;
 
-/// <summary>
-/// The read model of one order. Events may arrive in any order; each one is applied once and
-/// the result does not depend on the order of arrival.
-/// </summary>
+/// <summary>The state of one order as its events in the ledger tell it.</summary>
 internal sealed record OrderView(
     Guid OrderId,
     string? CustomerId,

@@ -1,5 +1,4 @@
 using OrderHost.Messaging.Consuming;
-using OrderHost.Notifications.Infrastructure;
 
 namespace OrderHost.Notifications.Features.NotifyCustomer;
 
@@ -9,7 +8,7 @@ internal sealed class NotifyFailedHandler(CustomerNotifier notifier) : IMessageH
     {
         var failed = message.Event;
         var notification = new Notification(
-            SentNotifications.Key(failed.OrderId, CustomerNotified.FailedKind), failed.OrderId, CustomerNotified.FailedKind, failed.Amount, failed.Currency, failed.Reason);
-        return notifier.NotifyAsync(notification, failed.AcceptedAt, message.CorrelationId, cancellationToken);
+            NotificationIds.For(failed.OrderId, CustomerNotified.FailedKind), failed.OrderId, CustomerNotified.FailedKind, failed.Amount, failed.Currency, failed.Reason);
+        return notifier.NotifyAsync(notification, failed.AcceptedAt, message.CorrelationId, message.Delivery.StreamSequence, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using OrderHost.Messaging.Consuming;
-using OrderHost.Notifications.Infrastructure;
 
 namespace OrderHost.Notifications.Features.NotifyCustomer;
 
@@ -9,7 +8,7 @@ internal sealed class NotifyPaidHandler(CustomerNotifier notifier) : IMessageHan
     {
         var paid = message.Event;
         var notification = new Notification(
-            SentNotifications.Key(paid.OrderId, CustomerNotified.PaidKind), paid.OrderId, CustomerNotified.PaidKind, paid.Amount, paid.Currency, paid.PaymentId);
-        return notifier.NotifyAsync(notification, paid.AcceptedAt, message.CorrelationId, cancellationToken);
+            NotificationIds.For(paid.OrderId, CustomerNotified.PaidKind), paid.OrderId, CustomerNotified.PaidKind, paid.Amount, paid.Currency, paid.PaymentId);
+        return notifier.NotifyAsync(notification, paid.AcceptedAt, message.CorrelationId, message.Delivery.StreamSequence, cancellationToken);
     }
 }

@@ -1,17 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrderHost.Messaging.Publishing;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Orders.Infrastructure;
 
 namespace OrderHost.Orders.Features.PlaceOrder;
 
 /// <summary>
-/// Turns a valid request into one <c>orders.created</c> in the stream. With an Idempotency-Key the
+/// Turns a valid request into one <c>orders.created.{orderId}</c> in the ledger. With an Idempotency-Key the
 /// order id and acceptance time come from the key's record, so every retry publishes the very same
-/// event under the very same message id, and the stream keeps one.
+/// event under the very same message id and the same condition, and the stream keeps one.
 /// </summary>
 internal sealed partial class OrderIntake(
-    [FromKeyedServices(OrdersModule.Name)] IEventPublisher publisher,
+    [FromKeyedServices(OrdersModule.Name)] IEventLedger ledger,
     IdempotencyRecords idempotency,
     OrdersMetrics metrics,
     IOptions<OrdersOptions> options,
@@ -76,12 +76,21 @@ internal sealed partial class OrderIntake(
             request.CustomerEmail,
             request.ShippingAddress is { } a ? new ShippingAddress(a.Line1!, a.Line2, a.City!, a.PostalCode!, a.Country!) : null);
         var correlationId = request.CorrelationId ?? orderId.ToString("D");
-        var receipt = await publisher.PublishAsync(
-            OrderEvents.Created, created, MessageIds.For(orderId, OrderEvents.CreatedStep), correlationId, cancellationToken).ConfigureAwait(false);
-        if (!receipt.Duplicate)
+
+        // The first event of the order's history: refused when the order is in the ledger already
+        // (a retry after the duplicate window), which is acceptance all the same.
+        var appended = await ledger.AppendAsync(
+            OrderEvents.Created,
+            created,
+            OrderEvents.Created.SubjectFor(orderId),
+            MessageIds.For(orderId, OrderEvents.CreatedStep),
+            AppendCondition.First(OrderHistory.Filter(orderId)),
+            correlationId,
+            cancellationToken).ConfigureAwait(false);
+        if (appended.StoredNow)
         {
             metrics.Accepted();
-            LogAccepted(orderId, correlationId, receipt.Sequence);
+            LogAccepted(orderId, correlationId, appended.Sequence);
         }
 
         return new PlacementResult(PlacementOutcome.Accepted, orderId);

@@ -1,21 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrderHost.Messaging.Consuming;
-using OrderHost.Messaging.Publishing;
-using OrderHost.Payments.Infrastructure;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Payments.Features.ChargeOrder;
 
 /// <summary>
-/// Charges a created order once and publishes the outcome once. Find, charge, publish, record: a
-/// record means the outcome is in the stream, so a redelivery or replay that finds one does nothing,
-/// whenever it comes. A crash between charge and record makes the redelivery call the gateway again
-/// (its contract: the order id is the idempotency key, the same result comes back) and publish the
-/// same message id, which the server drops as a duplicate.
+/// Charges a created order and appends its one payment outcome. The ledger decides, not a record
+/// beside it: the outcome is appended only while <c>created</c> is still the last event of the
+/// order (checked by the stream leader), so an order can never get a second or different outcome,
+/// whatever is redelivered, replayed or run in parallel. Before the gateway is called the order's
+/// history is read from the leader, so a finished order is never charged again; a crash between
+/// charge and append makes the redelivery call the gateway again, whose contract makes the order
+/// id its idempotency key.
 /// </summary>
 internal sealed partial class ChargeOrderHandler(
     IPaymentGateway gateway,
-    PaymentRecords records,
-    [FromKeyedServices(PaymentsModule.Name)] IEventPublisher publisher,
+    [FromKeyedServices(PaymentsModule.Name)] IEventLedger ledger,
     PaymentsMetrics metrics,
     TimeProvider timeProvider,
     ILogger<ChargeOrderHandler> logger) : IMessageHandler<OrderCreated>
@@ -23,54 +23,64 @@ internal sealed partial class ChargeOrderHandler(
     public async Task HandleAsync(MessageContext<OrderCreated> message, CancellationToken cancellationToken)
     {
         var order = message.Event;
-        var found = await records.FindAsync(order.OrderId, cancellationToken).ConfigureAwait(false);
-        if (found is { Record.OutcomePublished: true })
+        var history = OrderHistory.Filter(order.OrderId);
+        var created = message.Delivery.StreamSequence;
+        var last = await ledger.ReadLastAsync(history, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Order {order.OrderId:D} has no history in the ledger although its created event was delivered.");
+        if (last.Sequence != created)
         {
+            LogAlreadyDone(order.OrderId, last.Subject, last.Sequence);
             return;
         }
 
-        // A record without the mark was written by the first version before it published: publish what it recorded.
-        var record = found?.Record ?? await ChargeAsync(order, cancellationToken).ConfigureAwait(false);
-        await PublishOutcomeAsync(order, record, message.CorrelationId, cancellationToken).ConfigureAwait(false);
-
-        if (found is { } unmarked)
-        {
-            await records.MarkPublishedAsync(order.OrderId, unmarked.Record, unmarked.Revision, cancellationToken).ConfigureAwait(false);
-        }
-        else if (await records.TryCreateAsync(order.OrderId, record, cancellationToken).ConfigureAwait(false))
-        {
-            metrics.Processed(record.Approved);
-            LogCharged(order.OrderId, record.Approved, order.Total, order.Currency);
-        }
-    }
-
-    private async Task<PaymentRecord> ChargeAsync(OrderCreated order, CancellationToken cancellationToken)
-    {
         var result = await gateway.ChargeAsync(
             new PaymentRequest(order.OrderId, order.CustomerId, order.Total, order.Currency), cancellationToken).ConfigureAwait(false);
-        return new PaymentRecord(result.Approved, result.PaymentId, result.DeclineReason, timeProvider.GetUtcNow(), OutcomePublished: true);
+        var appended = await AppendOutcomeAsync(order, result, AppendCondition.After(history, created), message.CorrelationId, cancellationToken)
+            .ConfigureAwait(false);
+        if (appended.StoredNow)
+        {
+            metrics.Processed(result.Approved);
+            LogCharged(order.OrderId, result.Approved, order.Total, order.Currency);
+        }
+        else if (appended.Refused)
+        {
+            LogRaceLost(order.OrderId, appended.Sequence);
+        }
     }
 
-    private Task<PublishReceipt> PublishOutcomeAsync(OrderCreated order, PaymentRecord record, string correlationId, CancellationToken cancellationToken)
+    private Task<AppendResult> AppendOutcomeAsync(
+        OrderCreated order, PaymentResult result, AppendCondition condition, string correlationId, CancellationToken cancellationToken)
     {
+        // Both outcomes share one message id: within the duplicate window the server drops the other one outright.
         var messageId = MessageIds.For(order.OrderId, PaymentEvents.Step);
-        return record.Approved
-            ? publisher.PublishAsync(
+        var processedAt = timeProvider.GetUtcNow();
+        return result.Approved
+            ? ledger.AppendAsync(
                 PaymentEvents.Succeeded,
                 new PaymentSucceeded(
-                    PaymentSucceeded.CurrentVersion, order.OrderId, record.PaymentId ?? string.Empty, order.Total, order.Currency, order.AcceptedAt, record.ProcessedAt),
+                    PaymentSucceeded.CurrentVersion, order.OrderId, result.PaymentId ?? string.Empty, order.Total, order.Currency, order.AcceptedAt, processedAt),
+                PaymentEvents.Succeeded.SubjectFor(order.OrderId),
                 messageId,
+                condition,
                 correlationId,
                 cancellationToken)
-            : publisher.PublishAsync(
+            : ledger.AppendAsync(
                 PaymentEvents.Failed,
                 new PaymentFailed(
-                    PaymentFailed.CurrentVersion, order.OrderId, order.Total, order.Currency, record.DeclineReason ?? "declined", order.AcceptedAt, record.ProcessedAt),
+                    PaymentFailed.CurrentVersion, order.OrderId, order.Total, order.Currency, result.DeclineReason ?? "declined", order.AcceptedAt, processedAt),
+                PaymentEvents.Failed.SubjectFor(order.OrderId),
                 messageId,
+                condition,
                 correlationId,
                 cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Charged order {OrderId}: approved {Approved}, {Amount} {Currency}")]
     private partial void LogCharged(Guid orderId, bool approved, decimal amount, string currency);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} is past payment already ({Subject} at sequence {Sequence}); nothing to do")]
+    private partial void LogAlreadyDone(Guid orderId, string subject, ulong sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} got its payment outcome from another delivery first (last sequence {Sequence}); this outcome was not stored")]
+    private partial void LogRaceLost(Guid orderId, ulong sequence);
 }
