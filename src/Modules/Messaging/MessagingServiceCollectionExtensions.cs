@@ -60,6 +60,7 @@ public static class MessagingServiceCollectionExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(module);
         services.AddMessaging(configuration);
+        services.AddSingleton(new ModuleIdentity(module));
         services.AddKeyedSingleton<IEventLedger>(module, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<NatsOptions>>().Value;

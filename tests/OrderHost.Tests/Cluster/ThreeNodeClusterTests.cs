@@ -36,9 +36,9 @@ public sealed class ThreeNodeClusterTests
 
     /// <summary>The streams OrderHost provisions: ORDERS, its dead letters and advisories, and the four KV buckets.</summary>
     private static readonly string[] ReplicatedStreams =
-        [OrdersStream, "ORDERS_DLQ", "ORDERS_ADVISORIES", "KV_orders", "KV_idempotency-keys", "KV_payments", "KV_notifications"];
+        [OrdersStream, "ORDERS_DLQ", "ORDERS_ADVISORIES", "KV_idempotency-keys"];
 
-    private static readonly string[] Durables = ["payment-processor", "order-projection", "notifier-paid", "notifier-failed"];
+    private static readonly string[] Durables = [PaymentConsumers.Processor, NotificationConsumers.Paid, NotificationConsumers.Failed];
 
     private readonly CountingPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();

@@ -4,13 +4,16 @@ using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using OrderHost.Messaging.Ledger;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
 
 /// <summary>
-/// Publisher retries: the stream drops a repeated Nats-Msg-Id inside its duplicate window; a repeat under
-/// another id (as after the window) is stored, and the consumers still charge and notify once.
+/// Publisher retries, made as the contract makes them (created first in the order's history): the stream
+/// drops a repeated Nats-Msg-Id inside its duplicate window; a repeat under another id (as after the
+/// window) is refused by the stream leader; either way the order is charged and notified once.
 /// </summary>
 [TestFixture]
 public sealed class DuplicatePublishTests : OrderHostFixture
@@ -24,22 +27,30 @@ public sealed class DuplicatePublishTests : OrderHostFixture
         => TestServices.With(gateway: _gateway, sender: _sender);
 
     [Test]
-    public async Task The_same_message_id_published_twice_is_stored_once_and_the_second_ack_says_duplicate()
+    public async Task The_same_publish_twice_is_stored_once_whether_the_stream_drops_or_refuses_the_repeat()
     {
         var orderId = Guid.CreateVersion7();
         var data = OrderCreatedEvent(orderId);
         var messageId = $"{orderId:D}:created";
 
-        var first = await PublishAsync(data, messageId);
-        var second = await PublishAsync(data, messageId);
+        var first = await PublishAsync(data, messageId, orderId);
+        var conditionalRepeat = await PublishAsync(data, messageId, orderId);
+        var plainRepeat = await Broker.JetStream.PublishAsync(
+            LedgerSubjects.For(Created, orderId), data, NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = messageId }, new NatsHeaders());
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(first.Error, Is.Null, "first publish");
             Assert.That(first.Duplicate, Is.False, "first ack: duplicate");
-            Assert.That(second.Error, Is.Null, "second publish");
-            Assert.That(second.Duplicate, Is.True, "second ack: duplicate");
-            Assert.That(second.Seq, Is.EqualTo(first.Seq), "the second ack names the stored message");
+
+            // The leader checks the expected sequence before the message id: the repeat is refused (naming the
+            // order's last event, which by now may be its payment outcome).
+            Assert.That(conditionalRepeat.Error?.ErrCode, Is.EqualTo(10071), $"the contract's repeat: {conditionalRepeat.Error}");
+
+            // Without a condition the duplicate window drops it.
+            Assert.That(plainRepeat.Error, Is.Null, "a repeat without the condition");
+            Assert.That(plainRepeat.Duplicate, Is.True, "a repeat without the condition: duplicate");
+            Assert.That(plainRepeat.Seq, Is.EqualTo(first.Seq), "the duplicate ack names the stored message");
             Assert.That(await Broker.CountForOrderAsync(Created, orderId), Is.EqualTo(1), "orders.created messages of the order");
         }
 
@@ -47,59 +58,24 @@ public sealed class DuplicatePublishTests : OrderHostFixture
     }
 
     [Test]
-    public async Task The_same_order_stored_again_under_another_message_id_later_is_not_charged_or_notified_again()
+    public async Task The_same_order_published_again_under_another_message_id_later_is_refused_and_not_charged_or_notified_again()
     {
         // As a publisher retry after the duplicate window would: the first copy is processed by then.
         var orderId = Guid.CreateVersion7();
         var data = OrderCreatedEvent(orderId);
-        var first = await PublishAsync(data, $"{orderId:D}:created");
+        var first = await PublishAsync(data, $"{orderId:D}:created", orderId);
         await AssertProcessedOnceAsync(orderId);
 
-        var second = await PublishAsync(data, $"{orderId:D}:created-retry");
+        var second = await PublishAsync(data, $"{orderId:D}:created-retry", orderId);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(first.Duplicate, Is.False, "first ack: duplicate");
-            Assert.That(second.Duplicate, Is.False, "second ack: duplicate");
-            Assert.That(await Broker.CountForOrderAsync(Created, orderId), Is.EqualTo(2), "orders.created messages of the order");
+            Assert.That(second.Error?.ErrCode, Is.EqualTo(10071), $"second ack: {second.Error}");
+            Assert.That(await Broker.CountForOrderAsync(Created, orderId), Is.EqualTo(1), "orders.created messages of the order");
         }
 
-        await Eventually.True(
-            async () => await Broker.FindConsumerAsync("payment-processor") is { NumPending: 0, NumAckPending: 0 } info && info.AckFloor.StreamSeq >= second.Seq,
-            "payment-processor to have settled the second copy",
-            Patience);
         await AssertProcessedOnceAsync(orderId);
-    }
-
-    [Test]
-    public async Task Two_copies_of_an_order_handled_at_the_same_time_give_one_payment_record_one_outcome_and_one_notification()
-    {
-        var orderId = Guid.CreateVersion7();
-        var data = OrderCreatedEvent(orderId);
-
-        // Back to back: the consumer takes both in one batch and handles them concurrently.
-        var first = await PublishAsync(data, $"{orderId:D}:created");
-        var second = await PublishAsync(data, $"{orderId:D}:created-retry");
-        Assert.That(second.Duplicate || first.Duplicate, Is.False, "both copies stored");
-
-        var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
-        await Eventually.True(
-            async () => await Broker.IsCaughtUpAsync("payment-processor") && await Broker.IsCaughtUpAsync("notifier-paid"),
-            "payment-processor and notifier-paid to have settled everything",
-            Patience);
-        var audit = await PipelineAudit.TakeAsync(Broker);
-
-        // Both copies may reach the gateway before either has written the payment record: the gateway
-        // contract (the order id is the idempotency key) is what keeps that from moving money twice.
-        TestContext.Out.WriteLine($"gateway calls for the order: {_gateway.ChargesFor(orderId)}");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(order.Status, Is.EqualTo("paid"), order.ToString());
-            Assert.That(_gateway.ChargesFor(orderId), Is.InRange(1, 2), "gateway calls (one per copy at most)");
-            Assert.That(_sender.SentFor(orderId), Is.EqualTo(1), "notifications sent");
-        }
-
-        audit.AssertExactlyOnce([orderId], "orders", new Dictionary<Guid, string> { [orderId] = "paid" });
     }
 
     [Test]
@@ -129,12 +105,13 @@ public sealed class DuplicatePublishTests : OrderHostFixture
         audit.AssertExactlyOnce([orderId], "orders", new Dictionary<Guid, string> { [orderId] = "paid" });
     }
 
-    private Task<PubAckResponse> PublishAsync(byte[] data, string messageId)
+    /// <summary>As the intake publishes: on the order's subject, only while its history is empty.</summary>
+    private Task<PubAckResponse> PublishAsync(byte[] data, string messageId, Guid orderId)
         => Broker.JetStream.PublishAsync(
-            Created,
+            LedgerSubjects.For(Created, orderId),
             data,
             NatsRawSerializer<byte[]>.Default,
-            new NatsJSPubOpts { MsgId = messageId },
+            new NatsJSPubOpts { MsgId = messageId, ExpectedLastSubjectSequence = 0, ExpectedLastSubjectSequenceSubject = OrderHistory.Filter(orderId) },
             new NatsHeaders { ["X-Correlation-Id"] = messageId }).AsTask();
 
     /// <summary>A valid orders.created (version 2) as another publisher would send it.</summary>

@@ -72,7 +72,7 @@ public sealed class TransientFailureTests : OrderHostFixture
         using (Assert.EnterMultipleScope())
         {
             Assert.That(warning, Does.Contain($"Consumer={PaymentProcessor} | "), warning);
-            Assert.That(warning, Does.Contain("Subject=orders.created | "), warning);
+            Assert.That(warning, Does.Contain($"Subject=orders.created.{orderId:D} | "), warning);
             Assert.That(warning, Does.Match(@"StreamSequence=[1-9][0-9]* \| "), warning);
             Assert.That(warning, Does.Contain("DeliveryCount=1 | "), warning);
             Assert.That(warning, Does.Contain($"CorrelationId=corr-{customerId} | "), warning);

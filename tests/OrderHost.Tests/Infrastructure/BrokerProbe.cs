@@ -103,11 +103,32 @@ public sealed class BrokerProbe : IAsyncDisposable
         return messages;
     }
 
-    /// <summary>Publishes raw bytes to the stream as another (possibly newer or broken) publisher would.</summary>
+    /// <summary>
+    /// Publishes raw bytes to the stream as another (possibly newer or broken) publisher would. Given a step's
+    /// subject (<c>orders.created</c>), the message goes to the order's own subject, as the contract files it:
+    /// the order the body names, or a fresh id when the body names none (a poison message still needs a subject
+    /// that a consumer's filter matches).
+    /// </summary>
     public async Task PublishAsync(string subject, byte[] data, NatsHeaders? headers = null)
     {
-        var ack = await JetStream.PublishAsync(subject, data, NatsRawSerializer<byte[]>.Default, headers: headers);
-        Assert.That(ack.Error, Is.Null, $"publishing to {subject}");
+        var target = OrderSubject(subject, data);
+        var ack = await JetStream.PublishAsync(target, data, NatsRawSerializer<byte[]>.Default, headers: headers);
+        Assert.That(ack.Error, Is.Null, $"publishing to {target}");
+    }
+
+    /// <summary>The per-order subject a step's message is stored on; a concrete subject stays as it is.</summary>
+    public static string OrderSubject(string subject, byte[] data)
+    {
+        if (subject.Contains('*') || subject.Contains('>') || LedgerSubjects.IdOf(subject) is not null)
+        {
+            return subject;
+        }
+
+        var named = ParseJson(data) is { ValueKind: JsonValueKind.Object } body
+            && body.TryGetProperty("orderId", out var id) && id.ValueKind == JsonValueKind.String && Guid.TryParseExact(id.GetString(), "D", out var orderId)
+                ? orderId
+                : Guid.NewGuid();
+        return LedgerSubjects.For(subject, named);
     }
 
     /// <summary>The consumer's info, or null when the server does not know it.</summary>
@@ -145,15 +166,15 @@ public sealed class BrokerProbe : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the four durable consumers of ORDERS exist (a replay recreates one) and have nothing pending
-    /// or unacknowledged. An order shows as completed a moment before the notifier's record exists: the record
-    /// follows the publish of orders.notified (a record means "published"), and the ack follows the record.
+    /// Waits until the three durable consumers of ORDERS exist (a replay recreates one) and have nothing pending
+    /// or unacknowledged. An order shows as completed a moment before the notifier's ack: the ack follows the
+    /// append of orders.notified.
     /// </summary>
     public async Task WaitUntilSettledAsync(TimeSpan timeout)
         => await Eventually.Until(
             async () => (await ListConsumersAsync()).Where(c => c.Config.DurableName is not null).ToList(),
-            durables => durables.Count == 4 && durables.All(c => c is { NumPending: 0, NumAckPending: 0 }),
-            "the four durable consumers of ORDERS to have settled everything",
+            durables => durables.Count == 3 && durables.All(c => c is { NumPending: 0, NumAckPending: 0 }),
+            "the three durable consumers of ORDERS to have settled everything",
             timeout);
 
     /// <summary>True when the consumer has delivered and settled everything it has been sent so far.</summary>

@@ -13,8 +13,8 @@ public sealed record OrderState(
     public bool HasStep(string status) => History.Any(s => s.Status == status);
 
     /// <summary>
-    /// Paid or failed, and the customer told: nothing more will happen. Waiting for <c>Notified</c> alone is
-    /// not enough: the projection may apply orders.notified before orders.paid (events arrive in any order).
+    /// Paid or failed, and the customer told: nothing more will happen (the ledger appends the notification
+    /// only after the outcome, so both are there together).
     /// </summary>
     public bool IsCompleted => Notified && Status is "paid" or "payment_failed";
 

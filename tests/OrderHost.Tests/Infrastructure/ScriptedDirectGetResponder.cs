@@ -5,36 +5,34 @@ using System.Text.Json;
 namespace OrderHost.Tests.Infrastructure;
 
 /// <summary>
-/// Answers batched direct gets for one made-up bucket with scripted replies, status lines included
+/// Answers batched direct gets for one made-up stream with scripted replies, status lines included
 /// (which a client library will not publish), over a raw NATS protocol connection to a test server.
-/// It shows how a lookup treats answers a real server gives only in rare moments: a load failing
-/// part-way, a lost reply, silence.
+/// It shows how a history read treats answers a real server gives only in rare moments: a load
+/// failing part-way, a lost reply, silence.
 /// </summary>
 public sealed class ScriptedDirectGetResponder : IAsyncDisposable
 {
     private readonly TcpClient _tcp = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<string, IReadOnlyList<Reply>> _script;
-    private readonly string _bucket;
     private Stream _stream = Stream.Null;
     private Task _loop = Task.CompletedTask;
 
-    private ScriptedDirectGetResponder(string bucket, Func<string, IReadOnlyList<Reply>> script)
+    private ScriptedDirectGetResponder(Func<string, IReadOnlyList<Reply>> script)
     {
-        _bucket = bucket;
         _script = script;
     }
 
-    /// <summary>Starts answering <c>$JS.API.DIRECT.GET.KV_{bucket}</c>; <paramref name="script"/> gets the first key asked for.</summary>
-    public static async Task<ScriptedDirectGetResponder> StartAsync(NatsServer server, string bucket, Func<string, IReadOnlyList<Reply>> script)
+    /// <summary>Starts answering <c>$JS.API.DIRECT.GET.{stream}</c>; <paramref name="script"/> gets the first filter asked for.</summary>
+    public static async Task<ScriptedDirectGetResponder> StartAsync(NatsServer server, string stream, Func<string, IReadOnlyList<Reply>> script)
     {
-        var responder = new ScriptedDirectGetResponder(bucket, script);
+        var responder = new ScriptedDirectGetResponder(script);
         await responder._tcp.ConnectAsync("127.0.0.1", server.Port);
         responder._stream = responder._tcp.GetStream();
         var reader = new StreamReader(responder._stream, Encoding.ASCII);
         await reader.ReadLineAsync(); // INFO
         await responder.WriteAsync("CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"no_responders\":true,\"protocol\":1}\r\n"
-            + $"SUB $JS.API.DIRECT.GET.KV_{bucket} 1\r\nPING\r\n");
+            + $"SUB $JS.API.DIRECT.GET.{stream} 1\r\nPING\r\n");
         while (await reader.ReadLineAsync() is { } line && line != "PONG")
         {
             // Wait until the server has the subscription.
@@ -74,9 +72,8 @@ public sealed class ScriptedDirectGetResponder : IAsyncDisposable
                 var body = new char[int.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture) + 2];
                 await reader.ReadBlockAsync(body, _stop.Token);
                 using var request = JsonDocument.Parse(new string(body).TrimEnd());
-                var firstSubject = request.RootElement.GetProperty("multi_last")[0].GetString()!;
-                var key = firstSubject[$"$KV.{_bucket}.".Length..];
-                foreach (var reply in _script(key))
+                var filter = request.RootElement.GetProperty("multi_last")[0].GetString()!;
+                foreach (var reply in _script(filter))
                 {
                     await WriteAsync(reply.ToProtocol(parts[3]));
                 }
@@ -93,12 +90,13 @@ public sealed class ScriptedDirectGetResponder : IAsyncDisposable
     /// <summary>One reply: a status line (<c>NATS/1.0</c> for a message), headers and data.</summary>
     public sealed record Reply(string StatusLine, IReadOnlyDictionary<string, string> Headers, string Data = "")
     {
-        public static Reply Entry(string bucket, string key, ulong sequence, ulong pending) => new(
+        public static Reply Entry(string stream, string subject, ulong sequence, ulong pending) => new(
             "NATS/1.0",
             new Dictionary<string, string>
             {
-                ["Nats-Stream"] = $"KV_{bucket}",
-                ["Nats-Subject"] = $"$KV.{bucket}.{key}",
+                ["Nats-Stream"] = stream,
+                ["Nats-Subject"] = subject,
+                ["Nats-Time-Stamp"] = "2026-12-07T10:00:00.123456789Z",
                 ["Nats-Sequence"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Nats-Num-Pending"] = pending.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },

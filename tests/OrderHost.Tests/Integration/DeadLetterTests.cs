@@ -18,7 +18,7 @@ public sealed class DeadLetterTests : OrderHostFixture
     private const string DeadCreated = "dlq.orders.created";
     private const int PaymentMaxDeliver = 2;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private static readonly string[] CreatedConsumers = ["order-projection", "payment-processor"];
+    private static readonly string[] CreatedConsumers = ["payment-processor"];
     private readonly CountingPaymentGateway _gateway = new();
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings
@@ -39,7 +39,7 @@ public sealed class DeadLetterTests : OrderHostFixture
 
         var dead = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
-            list => list.Count == 2,
+            list => list.Count == CreatedConsumers.Length,
             "a dead letter from each consumer of orders.created",
             Patience);
 
@@ -51,7 +51,9 @@ public sealed class DeadLetterTests : OrderHostFixture
                 Assert.That(letter.Text, Is.EqualTo(original.Text), "data kept byte for byte");
                 Assert.That(letter.Header("X-Correlation-Id"), Is.EqualTo("corr-v2"), "original headers kept");
                 Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("unsupported version 99"));
-                Assert.That(letter.Header("OrderHost-Dlq-Subject"), Is.EqualTo(Created));
+                Assert.That(letter.Header("OrderHost-Dlq-Subject"), Is.EqualTo(original.Subject));
+                Assert.That(letter.Subject, Is.EqualTo("dlq." + original.Subject), "filed under the original subject");
+                Assert.That(letter.Headers.Keys.Where(k => k.StartsWith("Nats-Expected", StringComparison.OrdinalIgnoreCase)), Is.Empty, "the original's instructions to the server are not copied");
                 Assert.That(letter.Header("OrderHost-Dlq-Stream"), Is.EqualTo(BrokerProbe.OrdersStream));
                 Assert.That(letter.Header("OrderHost-Dlq-Stream-Sequence"), Is.EqualTo(original.Sequence.ToString(CultureInfo.InvariantCulture)));
                 Assert.That(letter.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo("1"));
@@ -70,12 +72,31 @@ public sealed class DeadLetterTests : OrderHostFixture
 
         var dead = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream)).Where(m => m.Text == marker).ToList(),
-            list => list.Count == 2,
+            list => list.Count == CreatedConsumers.Length,
             "a dead letter from each consumer of orders.created",
             Patience);
 
         Assert.That(dead.Select(m => m.Header("OrderHost-Dlq-Reason")), Has.All.StartsWith("malformed JSON"));
         await AssertSettledAndPipelineStillRunsAsync();
+    }
+
+    [Test]
+    public async Task Event_filed_under_another_order_s_subject_is_dead_lettered_as_invalid_and_charges_nobody()
+    {
+        var orderId = Guid.CreateVersion7();
+        var otherOrder = Guid.CreateVersion7();
+        var data = Encoding.UTF8.GetBytes(ValidOrderCreated(orderId).ToJsonString());
+        await Broker.PublishAsync($"{Created}.{otherOrder:D}", data);
+
+        var letter = await Eventually.Until(
+            async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            m => m is not null,
+            "the dead letter of the misfiled event",
+            Patience);
+
+        Assert.That(letter!.Header("OrderHost-Dlq-Reason"), Does.Contain($"does not name order {orderId:D}"), letter.ToString());
+        await AssertSettledAndPipelineStillRunsAsync();
+        Assert.That(_gateway.ChargesFor(orderId) + _gateway.ChargesFor(otherOrder), Is.Zero, "charges of either order");
     }
 
     [Test]
@@ -119,8 +140,7 @@ public sealed class DeadLetterTests : OrderHostFixture
     private async Task AssertSettledAndPipelineStillRunsAsync()
     {
         await Eventually.True(
-            async () => await Broker.FindConsumerAsync("payment-processor") is { NumAckPending: 0 }
-                && await Broker.FindConsumerAsync("order-projection") is { NumAckPending: 0 },
+            async () => await Broker.FindConsumerAsync("payment-processor") is { NumAckPending: 0 },
             "the consumers to have settled the message");
         var next = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         await Host.Api.WaitForOrderAsync(next, o => o.IsCompleted, "completed", Patience);

@@ -37,7 +37,7 @@ public sealed class GracefulShutdownTests : NatsServerFixture
         // AckWait is 30 s: a message the stopping host left unsettled would still be pending here.
         var consumers = await Eventually.Until(
             () => Broker.ListConsumerLoadsAsync(),
-            list => list.Count == 4 && list.All(c => c.AckPending == 0),
+            list => list.Count == 3 && list.All(c => c.AckPending == 0),
             "every consumer of ORDERS to have nothing pending acknowledgement",
             TimeSpan.FromSeconds(3));
         TestContext.Out.WriteLine(string.Join("\n", consumers));

@@ -52,9 +52,12 @@ public sealed class MetricsTests : NatsServerFixture
     [TestCase("orderhost_notifications_sent_total", "kind", "failed")]
     [TestCase("orderhost_messages_handled_total", "outcome", "ack")]
     [TestCase("orderhost_messages_handled_total", "consumer", "payment-processor")]
-    [TestCase("orderhost_handler_duration_seconds_bucket", "consumer", "order-projection")]
+    [TestCase("orderhost_handler_duration_seconds_bucket", "consumer", "notifier-paid")]
     [TestCase("orderhost_consumer_pending_messages", "consumer", "notifier-paid")]
     [TestCase("orderhost_consumer_ack_pending_messages", "consumer", "notifier-failed")]
+    [TestCase("orderhost_ledger_appends_total", "outcome", "stored")]
+    [TestCase("orderhost_ledger_appends_total", "step", "orders.created")]
+    [TestCase("orderhost_ledger_appends_total", "step", "orders.notified")]
     public void Metric_has_the_contract_label(string name, string label, string value)
     {
         Assert.That(_samples.Where(s => s.Name == name).Select(s => s.Label(label)), Does.Contain(value), $"{name}{{{label}=\"{value}\"}}");

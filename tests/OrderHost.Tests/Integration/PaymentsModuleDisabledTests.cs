@@ -1,3 +1,4 @@
+using OrderHost.Notifications.Contracts;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
@@ -18,7 +19,7 @@ public sealed class PaymentsModuleDisabledTests : OrderHostFixture
         using (Assert.EnterMultipleScope())
         {
             // The host is ready, so its own consumers are provisioned: the absence is not a race.
-            Assert.That(consumers.Select(c => c.Name), Does.Contain("order-projection"));
+            Assert.That(consumers.Select(c => c.Name), Does.Contain(NotificationConsumers.Paid));
             Assert.That(await Broker.FindConsumerAsync(PaymentConsumers.Processor), Is.Null);
         }
     }
@@ -27,12 +28,11 @@ public sealed class PaymentsModuleDisabledTests : OrderHostFixture
     public async Task Order_stays_accepted()
     {
         var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await Host.Api.WaitForOrderAsync(orderId, o => o.HasStep("accepted"), "projected");
+        await Host.Api.WaitForOrderAsync(orderId, o => o.HasStep("accepted"), "readable");
 
         // Once every running consumer has settled everything, nothing else can move the order.
         await Eventually.True(
-            async () => await Broker.IsCaughtUpAsync("order-projection")
-                && await Broker.IsCaughtUpAsync("notifier-paid")
+            async () => await Broker.IsCaughtUpAsync("notifier-paid")
                 && await Broker.IsCaughtUpAsync("notifier-failed"),
             "the running consumers to catch up");
 

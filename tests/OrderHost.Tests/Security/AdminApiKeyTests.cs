@@ -37,7 +37,7 @@ public sealed class AdminApiKeyTests : NatsServerFixture
         await using var host = await RunningOrderHost.StartAsync(Server, settings);
 
         var list = await SendAsync(host.Api, HttpMethod.Get, DeadLetters, apiKey: string.Empty);
-        var replay = await SendAsync(host.Api, HttpMethod.Post, "/admin/consumers/order-projection/replay", apiKey: string.Empty, json: "{\"fromSequence\":1}");
+        var replay = await SendAsync(host.Api, HttpMethod.Post, "/admin/consumers/payment-processor/replay", apiKey: string.Empty, json: "{\"fromSequence\":1}");
 
         using (Assert.EnterMultipleScope())
         {
@@ -70,7 +70,7 @@ public sealed class AdminApiKeyTests : NatsServerFixture
         };
 
         var list = await SendAsync(_host!.Api, HttpMethod.Get, DeadLetters, presented);
-        var replay = await SendAsync(_host.Api, HttpMethod.Post, "/admin/consumers/order-projection/replay", presented, "{\"fromSequence\":1}");
+        var replay = await SendAsync(_host.Api, HttpMethod.Post, "/admin/consumers/payment-processor/replay", presented, "{\"fromSequence\":1}");
 
         ProblemDetailsAssert.HasStatus(list, HttpStatusCode.Unauthorized);
         ProblemDetailsAssert.HasStatus(replay, HttpStatusCode.Unauthorized);

@@ -72,7 +72,7 @@ public sealed class PermissionDenialTests
         var outcome = await TryJetStreamPublishAsync(payments, forged);
 
         Assert.That(outcome, Is.Not.EqualTo("stored"), "JetStream publish of orders.created by orderhost-payments");
-        var error = await payments.WaitForServerErrorAsync("Permissions Violation for Publish to \"orders.created\"");
+        var error = await payments.WaitForServerErrorAsync($"Permissions Violation for Publish to \"orders.created.{forged:D}\"");
         TestContext.Out.WriteLine($"publish outcome: {outcome}; server: -ERR '{error}'");
         Assert.That(await Operator.CountForOrderAsync(OrderCreatedEvents.Subject, forged), Is.Zero, "orders.created of the forged order in ORDERS");
 
@@ -114,33 +114,30 @@ public sealed class PermissionDenialTests
     }
 
     [Test]
-    public async Task Orders_user_cannot_read_the_payments_bucket()
+    public async Task Payments_user_cannot_read_the_idempotency_keys_but_reads_the_ledger_as_it_needs()
     {
+        await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
         await using var orders = await _permissions.ConnectAsync(Server, ShippedPermissions.Orders);
-        var key = _paidOrderId.ToString("D");
+        var history = $"orders.*.{_paidOrderId:D}";
 
-        var store = await TryAsync(() => orders.KeyValue.GetStoreAsync("payments").AsTask());
-        var directGet = await TryRequestAsync(orders, $"$JS.API.DIRECT.GET.KV_payments.$KV.payments.{key}", []);
-        var streamGet = await TryRequestAsync(orders, "$JS.API.STREAM.MSG.GET.KV_payments", Encoding.UTF8.GetBytes($"{{\"last_by_subj\":\"$KV.payments.{key}\"}}"));
-        await using var watch = await orders.Connection.SubscribeCoreAsync<byte[]>("$KV.payments.>");
+        var store = await TryAsync(() => payments.KeyValue.GetStoreAsync("idempotency-keys").AsTask());
+        var directGet = await TryRequestAsync(payments, "$JS.API.DIRECT.GET.KV_idempotency-keys", Encoding.UTF8.GetBytes("{\"last_by_subj\":\"$KV.idempotency-keys.x\"}"));
+        var leaderRead = await TryRequestAsync(payments, "$JS.API.STREAM.MSG.GET.ORDERS", Encoding.UTF8.GetBytes($"{{\"last_by_subj\":\"{history}\"}}"));
+        var historyRead = await TryRequestAsync(orders, "$JS.API.DIRECT.GET.ORDERS", Encoding.UTF8.GetBytes($"{{\"multi_last\":[\"{history}\"],\"batch\":8}}"));
+        var ordersLeaderRead = await TryRequestAsync(orders, "$JS.API.STREAM.MSG.GET.ORDERS", Encoding.UTF8.GetBytes($"{{\"last_by_subj\":\"{history}\"}}"));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(store, Does.Not.StartWith("ok"), "opening the payments bucket as orderhost-orders");
-            Assert.That(directGet, Does.Not.StartWith("reply"), "direct get of a payment record as orderhost-orders");
-            Assert.That(streamGet, Does.Not.StartWith("reply"), "stream message get of a payment record as orderhost-orders");
+            Assert.That(store, Does.Not.StartWith("ok"), "opening the idempotency-keys bucket as orderhost-payments");
+            Assert.That(directGet, Does.Not.StartWith("reply"), "direct get of an idempotency record as orderhost-payments");
+            Assert.That(leaderRead, Does.StartWith("reply").And.Contain($"orders.notified.{_paidOrderId:D}"), "the leader read of an order's last event as orderhost-payments");
+            Assert.That(historyRead, Does.StartWith("reply"), "the direct get of an order's history as orderhost-orders");
+            Assert.That(ordersLeaderRead, Does.Not.StartWith("reply"), "a leader read as orderhost-orders, which decides no effect");
         }
 
-        await orders.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.STREAM.INFO.KV_payments\"");
-        await orders.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.DIRECT.GET.KV_payments");
-        await orders.WaitForServerErrorAsync("Permissions Violation for Subscription to \"$KV.payments.>\"");
-
-        // orderhost-orders reads its own bucket, and orderhost-payments reads this record: the probes work.
-        var ownBucket = await orders.KeyValue.GetStoreAsync("orders");
-        Assert.That((await ownBucket.GetEntryAsync<byte[]>($"{key}.accepted", serializer: NatsRawSerializer<byte[]>.Default)).Value, Is.Not.Null.And.Not.Empty, "the order's accepted step in the orders bucket");
-        await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
-        var paymentsBucket = await payments.KeyValue.GetStoreAsync("payments");
-        Assert.That((await paymentsBucket.GetEntryAsync<byte[]>(key, serializer: NatsRawSerializer<byte[]>.Default)).Value, Is.Not.Null.And.Not.Empty, "the payment record read by orderhost-payments");
+        await payments.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.STREAM.INFO.KV_idempotency-keys\"");
+        await payments.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.DIRECT.GET.KV_idempotency-keys");
+        await orders.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.STREAM.MSG.GET.ORDERS\"");
     }
 
     private static async Task<string> TryJetStreamPublishAsync(SecureNatsClient client, Guid orderId)
@@ -149,7 +146,7 @@ public sealed class PermissionDenialTests
         try
         {
             var ack = await client.JetStream.PublishAsync(
-                OrderCreatedEvents.Subject,
+                $"{OrderCreatedEvents.Subject}.{orderId:D}",
                 OrderCreatedEvents.Bytes(OrderCreatedEvents.Version2(orderId, OrderBodies.UniqueCustomerId(), 5m)),
                 NatsRawSerializer<byte[]>.Default,
                 new NatsJSPubOpts { MsgId = $"{orderId:D}:created", RetryAttempts = 1 },

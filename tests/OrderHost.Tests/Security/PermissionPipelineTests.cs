@@ -17,7 +17,7 @@ namespace OrderHost.Tests.Security;
 public sealed class PermissionPipelineTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private static readonly string[] CreatedConsumers = ["order-projection", "payment-processor"];
+    private static readonly string[] CreatedConsumers = ["payment-processor"];
     private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
     private readonly string _apiKey = $"pipeline-admin-{Guid.NewGuid():N}";
     private SecureNatsServer? _server;
@@ -86,11 +86,11 @@ public sealed class PermissionPipelineTests
         body["version"] = 99;
         await _operator!.PublishAsync(OrderCreatedEvents.Subject, OrderCreatedEvents.Bytes(body), OrderCreatedEvents.Headers(orderId));
 
-        // payment-processor writes as orderhost-payments, order-projection as orderhost-orders.
+        // payment-processor writes as orderhost-payments.
         var letters = await Eventually.Until(
             async () => (await _operator.ReadMessagesAsync("dlq.orders.created", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
-            list => list.Count == 2,
-            "a dead letter from payment-processor and one from order-projection",
+            list => list.Count == CreatedConsumers.Length,
+            "a dead letter from payment-processor",
             Patience);
 
         Assert.That(
@@ -121,7 +121,7 @@ public sealed class PermissionPipelineTests
         await using (var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications))
         {
             var ack = await notifications.JetStream.PublishAsync(
-                "dlq.orders.paid",
+                $"dlq.orders.paid.{forged:D}",
                 Encoding.UTF8.GetBytes(paid.ToJsonString()),
                 NatsRawSerializer<byte[]>.Default,
                 headers: new NatsHeaders { ["OrderHost-Dlq-Reason"] = "handler failed", ["OrderHost-Dlq-Consumer"] = "notifier-paid" });

@@ -13,7 +13,7 @@ public sealed class SplitProcessesTests : NatsServerFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly string[] PaidHistory = ["accepted", "paid", "notified"];
     private static readonly string[] FailedHistory = ["accepted", "payment_failed", "notified"];
-    private static readonly HashSet<string> OrdersStreamConsumers = ["order-projection", "payment-processor", "notifier-paid", "notifier-failed"];
+    private static readonly HashSet<string> OrdersStreamConsumers = ["payment-processor", "notifier-paid", "notifier-failed"];
     private PublishedHost? _orders;
     private PublishedHost? _payments;
     private PublishedHost? _notifications;
@@ -98,7 +98,7 @@ public sealed class SplitProcessesTests : NatsServerFixture
     {
         var expected = new (PublishedHost Host, string[] Consumers)[]
         {
-            (OrdersProcess, ["order-projection"]),
+            (OrdersProcess, []),
             (PaymentsProcess, ["payment-processor"]),
             (NotificationsProcess, ["notifier-failed", "notifier-paid"]),
         };

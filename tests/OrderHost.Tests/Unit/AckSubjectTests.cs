@@ -10,7 +10,7 @@ public sealed class AckSubjectTests
 {
     [TestCase("$JS.ACK.ORDERS.payment-processor.3.1042.977.1764141234123456789.12")]
     [TestCase("$JS.ACK.hub.ACCHASH.ORDERS.notifier-paid.1.7.7.1764141234987654321.0.R4nd0m")]
-    [TestCase("$JS.ACK._.ACCHASH.ORDERS.order-projection.18446744073709551615.2.5.1764141234000000100.3")]
+    [TestCase("$JS.ACK._.ACCHASH.ORDERS.payment-processor.18446744073709551615.2.5.1764141234000000100.3")]
     public void Reads_what_the_client_reads(string replyTo)
     {
         var expected = new NatsJSMsg<byte[]>(new NatsMsg<byte[]>("orders.created", replyTo, 0, null, [], null), null!).Metadata

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Messaging.Diagnostics;
 
@@ -17,12 +18,12 @@ internal static class MessageActivity
             return null;
         }
 
-        var activity = source.StartActivity($"{subject} publish", ActivityKind.Producer);
+        var step = LedgerSubjects.StepOf(subject) ?? subject;
+        var activity = source.StartActivity($"{step} publish", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("messaging.system", "nats");
+            SetDestination(activity, subject, step);
             activity.SetTag("messaging.operation.type", "send");
-            activity.SetTag("messaging.destination.name", subject);
         }
 
         return activity;
@@ -60,15 +61,26 @@ internal static class MessageActivity
             ActivityContext.TryParse(traceParent, traceState, isRemote: true, out parent);
         }
 
-        var activity = source.StartActivity($"{subject} process", ActivityKind.Consumer, parent);
+        var step = LedgerSubjects.StepOf(subject) ?? subject;
+        var activity = source.StartActivity($"{step} process", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("messaging.system", "nats");
+            SetDestination(activity, subject, step);
             activity.SetTag("messaging.operation.type", "process");
-            activity.SetTag("messaging.destination.name", subject);
             activity.SetTag("messaging.consumer.group.name", consumer);
         }
 
         return activity;
+    }
+
+    /// <summary>
+    /// Span names carry the step, not the per-order subject, so they stay few (OpenTelemetry's messaging
+    /// conventions: a low-cardinality name, the concrete destination as a tag, its template beside it).
+    /// </summary>
+    private static void SetDestination(Activity activity, string subject, string step)
+    {
+        activity.SetTag("messaging.system", "nats");
+        activity.SetTag("messaging.destination.name", subject);
+        activity.SetTag("messaging.destination.template", LedgerSubjects.StepFilter(step));
     }
 }

@@ -8,7 +8,7 @@ using OrderHost.Messaging.Publishing;
 namespace OrderHost.Messaging.Ledger;
 
 /// <summary>The ledger on one stream, over one identity's JetStream context.</summary>
-internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, TimeSpan requestTimeout, MessagingMetrics metrics) : IEventLedger
+internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, TimeSpan requestTimeout, MessagingMetrics? metrics = null) : IEventLedger
 {
     /// <summary>"wrong last sequence": the stream leader refused a conditional append.</summary>
     internal const int WrongLastSequence = 10071;
@@ -54,7 +54,7 @@ internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, T
 
         if (ack.Error is { ErrCode: WrongLastSequence } refused)
         {
-            metrics.Appended(type.Subject, "refused");
+            metrics?.Appended(type.Subject, "refused");
             return new AppendResult(ParseLastSequence(refused.Description), Duplicate: false, Refused: true);
         }
 
@@ -63,7 +63,7 @@ internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, T
             throw new PublishRejectedException(subject, error.Code, error.ErrCode, error.Description);
         }
 
-        metrics.Appended(type.Subject, ack.Duplicate ? "duplicate" : "stored");
+        metrics?.Appended(type.Subject, ack.Duplicate ? "duplicate" : "stored");
         return new AppendResult(ack.Seq, ack.Duplicate, Refused: false);
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class TopologyProvisioner(
     NatsConnections connections,
     IOptions<NatsOptions> options,
     IEnumerable<KeyValueBucketDefinition> buckets,
+    IEnumerable<ModuleIdentity> modules,
     MessagingStatus status,
     TimeProvider timeProvider,
     ILogger<TopologyProvisioner> logger) : BackgroundService
@@ -89,6 +90,12 @@ internal sealed partial class TopologyProvisioner(
                 NumberOfReplicas = opts.Replicas,
             };
             await keyValue.CreateOrUpdateStoreAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A module that reads and appends without consuming (Orders) would otherwise connect on its first request.
+        foreach (var module in modules.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            await connections.Connection(module).ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -27,7 +27,8 @@ internal sealed partial class OrderReadModel(
             view = Apply(view, stored);
         }
 
-        return view;
+        // Only unreadable events (each dead-lettered by its consumers): no order anyone can show.
+        return view.History.Count == 0 ? null : view;
     }
 
     private OrderView Apply(OrderView view, StoredEvent stored)
