@@ -9,7 +9,7 @@ namespace OrderHost.Tests.Security;
 /// <summary>
 /// POST /orders against hostile bodies and headers, through the real Kestrel pipeline: every one is
 /// refused with a 4xx problem-details answer that shows no internals, and nothing reaches orders.created.
-/// Also pins down what the app does with duplicate and unknown JSON properties.
+/// Also pins down what the app does with duplicate and unknown JSON properties, and with query parameters.
 /// </summary>
 [TestFixture]
 public sealed class HostileInputTests : OrderHostFixture
@@ -202,6 +202,27 @@ public sealed class HostileInputTests : OrderHostFixture
         Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.BadRequest), $"{refused}");
         Assert.That(refused.Body, Does.Contain("unknown property 'discount'"));
         Assert.That(await Broker.CountAsync(Created), Is.EqualTo(before), "orders.created after the refused body");
+    }
+
+    /// <summary>
+    /// The order is the body and its two headers: FastEndpoints' default binder also copies query parameters
+    /// onto the request, so <c>?customerId=…</c> overrode the body's customer.
+    /// </summary>
+    [Test]
+    public async Task Query_parameters_do_not_change_the_order()
+    {
+        var body = OrderBodies.Paid();
+        var customer = body["customerId"]!.GetValue<string>();
+
+        var response = await Api.PostOrderWithQueryAsync("customerId=c-from-query&currency=EUR&total=42.5", body);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Accepted), $"{response}");
+        var order = await Api.WaitForOrderAsync(OrderApiClient.OrderIdOf(response), o => o.CustomerId is not null, "projected");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(order.CustomerId, Is.EqualTo(customer), "customerId: the body's");
+            Assert.That(order.Currency, Is.EqualTo("USD"), "currency: the body's (none, so USD)");
+        }
     }
 
     private static JsonObject Valid(Action<JsonObject>? change = null, Action<JsonObject>? line = null)
