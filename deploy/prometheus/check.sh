@@ -4,7 +4,7 @@
 #   2. promtool check rules  alerts.yml
 #   3. promtool test rules   alerts.test.yml  (alert and recording-rule unit tests)
 # Installs promtool first when it is missing (Debian/Ubuntu package `prometheus`,
-# which ships /usr/bin/promtool). Runs every step, prints the output of failed
+# which ships /usr/bin/promtool) with scripts/apt-install.sh. Runs every step, prints the output of failed
 # steps, ends with one summary line and exits non-zero if any step failed.
 # Contacts nothing but the package mirror (and only to install).
 set -euo pipefail
@@ -12,22 +12,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 install_promtool() {
-  local sudo=()
-  if [[ "$(id -u)" -ne 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || { echo "check.sh: promtool missing and not root (no sudo) to install it" >&2; return 1; }
-    sudo=(sudo)
-  fi
-  command -v apt-get >/dev/null 2>&1 || { echo "check.sh: promtool missing and no apt-get; install Prometheus' promtool yourself" >&2; return 1; }
   echo "check.sh: promtool not found, installing the Debian package 'prometheus'..." >&2
-  # --no-install-recommends: promtool needs neither node-exporter nor its tools.
+  # Root or sudo, and apt-get update when this machine's lists lack the package: the repository's one install step.
+  ../../scripts/apt-install.sh prometheus || return 1
   # The package's server is not wanted here; where systemd runs it may be
-  # started by the install, so it is stopped and disabled below.
-  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus)
-  if ! "${apt[@]}" >&2; then
-    "${sudo[@]}" apt-get update -q >&2
-    "${apt[@]}" >&2
-  fi
+  # started by the install, so it is stopped and disabled.
   if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    local sudo=()
+    [[ "$(id -u)" -eq 0 ]] || sudo=(sudo -n)
     "${sudo[@]}" systemctl disable --now prometheus.service >/dev/null 2>&1 || true
   fi
   command -v promtool >/dev/null 2>&1

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation;
 using FastEndpoints.Swagger;
@@ -75,10 +74,9 @@ public static class OrderHostApplication
                 c.Errors.UseProblemDetails();
                 c.Binding.JsonExceptionTransformer = JsonBodyErrors.Describe;
 
-                // A body means exactly one thing: a repeated property or one the API does not know
-                // (a typo such as "quantiy") is a 400, not silently dropped.
-                c.Serializer.Options.AllowDuplicateProperties = false;
-                c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+                // A body means exactly one thing: a repeated property, one the API does not know (a typo
+                // such as "quantiy"), a number in quotes, a comment or a trailing comma is a 400.
+                StrictJson.Apply(c.Serializer.Options);
                 c.Serializer.ResponseSerializer = SizedJsonResponses.Writer(c.Serializer.Options);
             });
 

@@ -38,6 +38,15 @@ internal sealed record DeadLetterResponse(
 
 internal sealed record DeadLetterPage(IReadOnlyList<DeadLetterResponse> Items, ulong? NextAfter);
 
-internal sealed record ConsumerReplayRequest(ulong? FromSequence, DateTimeOffset? FromTime);
+/// <summary>
+/// Properties, not constructor parameters: a value of the wrong type is then reported against the
+/// property's own type, so the 400 can say a number was expected.
+/// </summary>
+internal sealed record ConsumerReplayRequest
+{
+    public ulong? FromSequence { get; init; }
+
+    public DateTimeOffset? FromTime { get; init; }
+}
 
 internal sealed record ConsumerReplayResponse(string Consumer, ulong ResetToSequence);

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace OrderHost.Host.Http;
 
@@ -13,7 +14,12 @@ internal static class HttpProblemSetup
     public static WebApplicationBuilder AddOrderHostHttp(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
+
+        // A minimal API body that cannot be read (the operator API's) then reaches the problem writer as an
+        // exception, so its 400 names the field as POST /orders does; otherwise it is a 400 with no reason.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = NameUnreadableBodyField);
         return builder;
     }
 
@@ -52,6 +58,16 @@ internal static class HttpProblemSetup
         }
 
         await next();
+    }
+
+    private static void NameUnreadableBodyField(ProblemDetailsContext context)
+    {
+        if (context.Exception is BadHttpRequestException { InnerException: JsonException json })
+        {
+            var failure = JsonBodyErrors.Describe(json);
+            context.ProblemDetails.Detail = failure.ErrorMessage;
+            context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [failure.PropertyName] = [failure.ErrorMessage] };
+        }
     }
 
     private static bool IsUtf8Json(string? contentType)

@@ -13,19 +13,28 @@ internal static partial class JsonBodyErrors
 {
     public static ValidationFailure Describe(JsonException exception)
     {
-        var field = FieldOf(exception.Path);
         var message = exception.Message;
+        var trailingComma = message.Contains("trailing comma", StringComparison.Ordinal);
+        var arrayTrailingComma = message.Contains("array contains a trailing comma", StringComparison.Ordinal);
         var name = QuotedName().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
+        var at = exception.LineNumber is { } line
+            ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {exception.BytePositionInLine + 1}")
+            : string.Empty;
         var text = message switch
         {
             _ when message.Contains("Duplicate property", StringComparison.Ordinal) => $"property '{name}' appears more than once",
-            _ when message.Contains("could not be mapped", StringComparison.Ordinal) => $"unknown property '{name}'",
+            _ when message.Contains("could not be mapped", StringComparison.Ordinal) => $"unknown property '{name}' (names are case-sensitive)",
             _ when message.Contains("too large or too small", StringComparison.Ordinal) => "number out of range",
-            _ when message.Contains("could not be converted", StringComparison.Ordinal) => "value of the wrong type",
-            _ when exception.LineNumber is { } line => string.Create(
-                CultureInfo.InvariantCulture, $"malformed JSON at line {line + 1}, byte {exception.BytePositionInLine + 1}"),
-            _ => "malformed JSON",
+            _ when message.Contains("could not be converted", StringComparison.Ordinal) => NumberTarget().IsMatch(message)
+                ? "value of the wrong type or size (expected an unquoted number)"
+                : "value of the wrong type",
+            _ when trailingComma => $"trailing comma{at}",
+            _ when name == "/" => $"'/'{at}: JSON has no comments",
+            _ => $"malformed JSON{at}",
         };
+
+        // An array's trailing comma has the path of the element that would follow it ("items[1]"): name the array.
+        var field = FieldOf(arrayTrailingComma ? TrailingIndex().Replace(exception.Path ?? string.Empty, string.Empty) : exception.Path);
         return new ValidationFailure(field, $"Invalid request body: {text}.");
     }
 
@@ -35,4 +44,11 @@ internal static partial class JsonBodyErrors
 
     [GeneratedRegex("'([^']{1,64})'")]
     private static partial Regex QuotedName();
+
+    // The serializer names the .NET type it was reading into; these are the API's number fields.
+    [GeneratedRegex(@"converted to System\.(Nullable`1\[System\.)?(Decimal|U?Int(16|32|64)|Double|Single)\b")]
+    private static partial Regex NumberTarget();
+
+    [GeneratedRegex(@"\[\d+\]$")]
+    private static partial Regex TrailingIndex();
 }

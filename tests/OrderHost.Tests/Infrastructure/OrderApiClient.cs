@@ -64,6 +64,13 @@ public sealed class OrderApiClient : IDisposable
         return await SendAsync(request, cancellationToken);
     }
 
+    /// <summary>POST /orders?<paramref name="query"/>: what a query string does to an order.</summary>
+    public async Task<ApiResponse> PostOrderWithQueryAsync(string query, JsonNode body, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders?" + query) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        return await SendAsync(request, cancellationToken);
+    }
+
     public Task<ApiResponse> GetOrderAsync(Guid orderId, CancellationToken cancellationToken = default)
         => GetAsync($"/orders/{orderId:D}", cancellationToken);
 

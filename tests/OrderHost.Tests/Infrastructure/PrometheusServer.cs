@@ -7,7 +7,7 @@ namespace OrderHost.Tests.Infrastructure;
 /// <summary>
 /// A real Prometheus (the Debian package's binary) on a free 127.0.0.1 port with a temporary store and a
 /// generated configuration that scrapes one target every second; queried through its HTTP API.
-/// Installs the package with apt-get when the binary is missing; fails saying so when it cannot.
+/// Installs the package (<see cref="DebianPackage"/>) when the binary is missing; fails saying so when it cannot.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
@@ -33,7 +33,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Starts Prometheus scraping <paramref name="target"/> (its /metrics) every second and waits until it is ready.</summary>
     public static async Task<PrometheusServer> StartAsync(Uri target)
     {
-        var binary = await EnsureBinaryAsync();
+        var binary = await DebianPackage.EnsureToolAsync("prometheus", "prometheus");
         var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", "prometheus-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "data"));
         var server = new PrometheusServer(root, FreePort.OnLoopback());
@@ -132,44 +132,4 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     private Task WaitUntilReadyAsync()
         => ProcessReadiness.WaitAsync(_process!, new Uri(_http.BaseAddress!, "/-/ready"), StartTimeout, "prometheus", RecentLog);
-
-    private static async Task<string> EnsureBinaryAsync()
-    {
-        var found = Find();
-        if (found is not null)
-        {
-            return found;
-        }
-
-        string detail;
-        try
-        {
-            using var install = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "prometheus"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
-            var output = install.StandardOutput.ReadToEndAsync();
-            var errors = install.StandardError.ReadToEndAsync();
-            await install.WaitForExitAsync();
-            detail = $"apt-get install -y prometheus exited with {install.ExitCode}: {(await errors).Trim()}";
-            _ = await output;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            detail = $"apt-get could not be run: {ex.Message}";
-        }
-
-        return Find() ?? throw new InvalidOperationException(
-            $"The Prometheus tests need the prometheus binary (/usr/bin/prometheus, Debian package 'prometheus'), and installing it failed ({detail}). Install it with: apt-get install -y prometheus");
-    }
-
-    private static string? Find()
-        => ((IEnumerable<string>)["/usr/bin/prometheus"])
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Select(dir => Path.Combine(dir, "prometheus")))
-            .FirstOrDefault(File.Exists);
-
 }

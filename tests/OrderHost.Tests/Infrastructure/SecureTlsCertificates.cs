@@ -35,7 +35,7 @@ public sealed class SecureTlsCertificates
     /// <summary>Generates every file into <paramref name="directory"/> (created if missing).</summary>
     public static async Task<SecureTlsCertificates> GenerateAsync(string directory)
     {
-        var openssl = await EnsureOpenSslAsync();
+        var openssl = await DebianPackage.EnsureToolAsync("openssl", "openssl");
         System.IO.Directory.CreateDirectory(directory);
         var pki = new SecureTlsCertificates(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "server-ext.cnf"), """
@@ -75,38 +75,6 @@ public sealed class SecureTlsCertificates
             openssl, directory, "x509", "-req", "-in", $"{name}.csr", "-CA", $"{ca}.pem", "-CAkey", $"{ca}-key.pem", "-CAcreateserial",
             "-days", "2", "-sha256", "-extfile", extensions, "-out", $"{name}-cert.pem");
     }
-
-    /// <summary>The openssl binary; installs the Debian package when it is missing, else fails saying so.</summary>
-    private static async Task<string> EnsureOpenSslAsync()
-    {
-        var found = FindOnPath("openssl");
-        if (found is not null)
-        {
-            return found;
-        }
-
-        var aptGet = FindOnPath("apt-get");
-        if (aptGet is not null)
-        {
-            try
-            {
-                await RunAsync(aptGet, Path.GetTempPath(), "install", "-y", "openssl");
-            }
-            catch (InvalidOperationException ex)
-            {
-                Assert.Fail($"openssl is not installed and 'apt-get install -y openssl' failed: {ex.Message}");
-            }
-        }
-
-        return FindOnPath("openssl") ?? throw new InvalidOperationException(
-            "The TLS tests need the openssl command line tool: install it (Debian: apt-get install -y openssl).");
-    }
-
-    private static string? FindOnPath(string name)
-        => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 
     private static async Task RunAsync(string program, string workingDirectory, params string[] arguments)
     {

@@ -46,6 +46,14 @@ public static class InvalidOrders
         yield return Case("currency in lower case", "currency", b => b["currency"] = "usd");
         yield return Case("currency not a 3-letter code", "currency", b => b["currency"] = "XXX1");
         yield return Case("currency not an ISO 4217 code", "currency", b => b["currency"] = "ABC");
+        yield return Case("total as a string", "total", b => b["total"] = "42.5");
+        yield return Case("quantity as a string", "items[0].quantity", b => b["items"]![0]!["quantity"] = "1");
+        yield return Case("unitPrice as a string", "items[0].unitPrice", b => b["items"]![0]!["unitPrice"] = "42.5");
+        yield return Case("customerId spelt CustomerId", "CustomerId", b =>
+        {
+            b["CustomerId"] = b["customerId"]!.DeepClone();
+            b.Remove("customerId");
+        });
         yield return KeyCase("Idempotency-Key of 129 characters", new string('k', 129));
         yield return KeyCase("Idempotency-Key with a space", "key with-space");
         yield return KeyCase("Idempotency-Key with non-ASCII characters", "schlüssel-1");

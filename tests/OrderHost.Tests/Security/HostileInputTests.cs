@@ -9,7 +9,8 @@ namespace OrderHost.Tests.Security;
 /// <summary>
 /// POST /orders against hostile bodies and headers, through the real Kestrel pipeline: every one is
 /// refused with a 4xx problem-details answer that shows no internals, and nothing reaches orders.created.
-/// Also pins down what the app does with duplicate and unknown JSON properties.
+/// Also pins down what the app does with duplicate and unknown JSON properties, JSON the serializer's
+/// defaults would have read loosely, and query parameters.
 /// </summary>
 [TestFixture]
 public sealed class HostileInputTests : OrderHostFixture
@@ -202,6 +203,85 @@ public sealed class HostileInputTests : OrderHostFixture
         Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.BadRequest), $"{refused}");
         Assert.That(refused.Body, Does.Contain("unknown property 'discount'"));
         Assert.That(await Broker.CountAsync(Created), Is.EqualTo(before), "orders.created after the refused body");
+    }
+
+    /// <summary>
+    /// JSON that the serializer's web defaults would read but the README does not allow: a number in quotes,
+    /// comments, trailing commas, property names in another letter case. Each is a 400 naming where the
+    /// body goes wrong. The valid body they start from is accepted (<see cref="The_body_the_loose_cases_start_from_is_accepted"/>).
+    /// </summary>
+    public static IEnumerable<TestCaseData> LooseJson()
+    {
+        yield return Loose("total as a string", "\"total\":42.5", "\"total\":\"42.5\"", "total", "unquoted number");
+        yield return Loose("quantity as a string", "\"quantity\":1,", "\"quantity\":\"1\",", "items[0].quantity", "unquoted number");
+        yield return Loose("unitPrice as a string", "\"unitPrice\":42.5", "\"unitPrice\":\"42.5\"", "items[0].unitPrice", "unquoted number");
+        yield return Loose("a block comment", ",\"items\":", ",/* note */\"items\":", "body", "JSON has no comments");
+        yield return Loose("a line comment", ",\"items\":", ", // note\n\"items\":", "body", "JSON has no comments");
+        yield return Loose("a comment after a number", "\"total\":42.5", "\"total\":42.5 /* USD */", "body", "JSON has no comments");
+        yield return Loose("a trailing comma in the order", "\"total\":42.5}", "\"total\":42.5,}", "body", "trailing comma");
+        yield return Loose("a trailing comma after the last line", "}],", "},],", "items", "trailing comma");
+        yield return Loose("a trailing comma in a line", "42.5}]", "42.5,}]", "items[0]", "trailing comma");
+        yield return Loose("customerId as CustomerId", "\"customerId\"", "\"CustomerId\"", "CustomerId", "unknown property 'CustomerId'");
+        yield return Loose("total as TOTAL", "\"total\"", "\"TOTAL\"", "TOTAL", "unknown property 'TOTAL'");
+        yield return Loose("quantity as Quantity", "\"quantity\"", "\"Quantity\"", "items[0].Quantity", "unknown property 'Quantity'");
+        yield return Loose("customerId given again as CUSTOMERID", "{\"customerId\"", "{\"CUSTOMERID\":\"c-other\",\"customerId\"", "CUSTOMERID", "unknown property 'CUSTOMERID'");
+    }
+
+    [TestCaseSource(nameof(LooseJson))]
+    public async Task Loose_json_is_refused_naming_the_place_and_publishes_nothing(string json, string field, string reason)
+    {
+        var before = await Broker.CountAsync(Created);
+
+        var refused = await Api.PostOrderAsync(json);
+
+        ProblemDetailsAssert.HasFieldError(refused, field);
+        SafeProblemAssert.IsSafeRefusal(refused);
+        Assert.That(refused.Body, Does.Contain(reason), $"{refused}");
+        Assert.That(await Broker.CountAsync(Created), Is.EqualTo(before), "orders.created after the refused body");
+    }
+
+    [Test]
+    public async Task The_body_the_loose_cases_start_from_is_accepted()
+    {
+        var response = await Api.PostOrderAsync(LooseBase);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Accepted), $"{response}");
+    }
+
+    /// <summary>
+    /// The order is the body and its two headers: FastEndpoints' default binder also copies query parameters
+    /// onto the request, so <c>?customerId=…</c> overrode the body's customer.
+    /// </summary>
+    [Test]
+    public async Task Query_parameters_do_not_change_the_order()
+    {
+        var body = OrderBodies.Paid();
+        var customer = body["customerId"]!.GetValue<string>();
+
+        var response = await Api.PostOrderWithQueryAsync("customerId=c-from-query&currency=EUR&total=42.5", body);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Accepted), $"{response}");
+        var order = await Api.WaitForOrderAsync(OrderApiClient.OrderIdOf(response), o => o.CustomerId is not null, "projected");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(order.CustomerId, Is.EqualTo(customer), "customerId: the body's");
+            Assert.That(order.Currency, Is.EqualTo("USD"), "currency: the body's (none, so USD)");
+        }
+    }
+
+    // The same valid order for every loose case, so each case changes exactly one thing in known text.
+    private static string LooseBase => Valid().ToJsonString();
+
+    private static TestCaseData Loose(string name, string find, string replaceWith, string field, string reason)
+    {
+        var json = LooseBase;
+        if (!json.Contains(find, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Case '{name}': '{find}' is not in the valid body {json}.");
+        }
+
+        return new TestCaseData(json.Replace(find, replaceWith, StringComparison.Ordinal), field, reason)
+            .SetName($"Loose JSON in POST /orders is refused naming {field}: {name}");
     }
 
     private static JsonObject Valid(Action<JsonObject>? change = null, Action<JsonObject>? line = null)

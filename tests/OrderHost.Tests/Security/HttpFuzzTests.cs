@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using OrderHost.Tests.Infrastructure;
@@ -8,7 +9,8 @@ namespace OrderHost.Tests.Security;
 
 /// <summary>
 /// Mutation fuzzing of POST /orders through Kestrel with a fixed seed (in the test name, so a failure
-/// reproduces): never a 5xx, and only the requests answered 202 put anything on orders.created.
+/// reproduces): never a 5xx, only the requests answered 202 put anything on orders.created, and none whose JSON
+/// the README does not allow (a quoted number, a comment, a trailing comma, …) is accepted.
 /// </summary>
 [TestFixture]
 public sealed class HttpFuzzTests : NatsServerFixture
@@ -72,11 +74,16 @@ public sealed class HttpFuzzTests : NatsServerFixture
         var transportErrors = results.Where(r => r.Error is not null).ToList();
         var accepted = results.Where(r => r.Response?.Status == HttpStatusCode.Accepted).Select(r => OrderApiClient.OrderIdOf(r.Response!)).ToHashSet();
         var published = after.Skip(before.Count).ToList();
+        var looseAccepted = results.Where(r => r.Request.Loosening is not null && r.Response is { } response && (int)response.Status < 300).ToList();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(serverErrors.Select(r => $"{r.Response}\n    for {r.Request}"), Is.Empty, $"5xx answers (seed {seed})");
             Assert.That(transportErrors.Select(r => $"{r.Error}\n    for {r.Request}"), Is.Empty, $"requests without any answer (seed {seed})");
             Assert.That(published, Is.EquivalentTo(accepted), $"orders.created published during the run vs. order ids answered 202 (seed {seed})");
+            Assert.That(
+                looseAccepted.Select(r => $"{r.Response}\n    for {r.Request}"),
+                Is.Empty,
+                $"requests with JSON the README does not allow (quoted number, comment, trailing comma, other letter case, repeated property) that were accepted (seed {seed})");
         }
     }
 
@@ -123,6 +130,12 @@ public sealed class HttpFuzzTests : NatsServerFixture
         {
             TestContext.Out.WriteLine($"  5xx with content type {failure.Key}: {failure.Count()}");
         }
+
+        var loose = list.Where(r => r.Request.Loosening is not null).ToList();
+        TestContext.Out.WriteLine($"  loosened: {loose.Count}, answered " + string.Join(", ", loose
+            .GroupBy(r => r.Response is { } response ? ((int)response.Status).ToString(CultureInfo.InvariantCulture) : "nothing")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}: {g.Count()}")));
 
         var leaking = list.Where(r => r.Response is { } response && SafeProblemAssert.LeaksIn(response.Body).Count > 0).ToList();
         TestContext.Out.WriteLine($"  answers naming internals (type names, exceptions): {leaking.Count}");

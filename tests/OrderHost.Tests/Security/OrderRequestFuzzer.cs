@@ -4,8 +4,13 @@ using System.Text.Json.Nodes;
 
 namespace OrderHost.Tests.Security;
 
-/// <summary>One generated POST /orders: body bytes, content type (null = none) and headers, and how it was made.</summary>
-public sealed record FuzzRequest(int Index, byte[] Body, string? ContentType, string? IdempotencyKey, string? CorrelationId, IReadOnlyList<string> Mutations)
+/// <summary>
+/// One generated POST /orders: body bytes, content type (null = none) and headers, and how it was made.
+/// <paramref name="Loosening"/> names what JSON the README does not allow was put in last (a quoted number, a
+/// comment, a trailing comma, a name in another letter case, a repeated property): such a request is never accepted.
+/// </summary>
+public sealed record FuzzRequest(
+    int Index, byte[] Body, string? ContentType, string? IdempotencyKey, string? CorrelationId, IReadOnlyList<string> Mutations, string? Loosening = null)
 {
     public override string ToString()
     {
@@ -19,7 +24,8 @@ public sealed record FuzzRequest(int Index, byte[] Body, string? ContentType, st
 
 /// <summary>
 /// Deterministic mutation fuzzer for POST /orders: starts from a valid order and applies 1–4 random
-/// mutations at token, text, byte, structure and header level. The same seed gives the same requests.
+/// mutations at token, text, byte, structure and header level, then on some requests a loosening (JSON the
+/// README does not allow); one in eight is a valid order with only a loosening. The same seed gives the same requests.
 /// </summary>
 public sealed class OrderRequestFuzzer(int seed)
 {
@@ -42,6 +48,9 @@ public sealed class OrderRequestFuzzer(int seed)
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Random _random = new(seed);
 
+    // Its own stream of choices, so adding a loosening kind does not reshuffle the other mutations.
+    private readonly Random _loosen = new(seed ^ 0x10053);
+
     public int Seed => seed;
 
     public static string ValidBody(int index) => new JsonObject
@@ -62,7 +71,9 @@ public sealed class OrderRequestFuzzer(int seed)
         string? idempotencyKey = null;
         string? correlationId = null;
 
-        var rounds = 1 + _random.Next(4);
+        // Some requests are a valid order with only a loosening: a lenient reader would accept those.
+        var onlyLoosened = _loosen.Next(8) == 0;
+        var rounds = onlyLoosened ? 0 : 1 + _random.Next(4);
         for (var round = 0; round < rounds; round++)
         {
             switch (_random.Next(12))
@@ -91,8 +102,103 @@ public sealed class OrderRequestFuzzer(int seed)
             }
         }
 
-        return new FuzzRequest(index, body, contentType, idempotencyKey, correlationId, mutations);
+        // Last, so no later mutation can take the loosening back out.
+        string? loosening = null;
+        if (onlyLoosened || _loosen.Next(4) == 0)
+        {
+            (body, loosening) = Loosen(body);
+            mutations.Add(loosening is null ? "loosen (body not a JSON object)" : $"loosen: {loosening}");
+        }
+
+        return new FuzzRequest(index, body, contentType, idempotencyKey, correlationId, mutations, loosening);
     }
+
+    /// <summary>
+    /// Puts into a body that is a JSON object one thing that lenient readers accept and the README does not;
+    /// returns what, or null when the body is not a JSON object (then it is left as it is).
+    /// </summary>
+    private (byte[] Body, string? Loosening) Loosen(byte[] body)
+    {
+        if (TryParseObject(body) is not { } node)
+        {
+            return (body, null);
+        }
+
+        var kind = _loosen.Next(5);
+        if (kind == 0 && QuoteANumber(node) is { } quoted)
+        {
+            return (Encoding.UTF8.GetBytes(node.ToJsonString()), quoted);
+        }
+
+        if (kind == 1 && RecaseAName(node) is { } recased)
+        {
+            return (Encoding.UTF8.GetBytes(node.ToJsonString()), recased);
+        }
+
+        var text = node.ToJsonString();
+        var tokens = Tokenize(text);
+        if (kind == 2 && node.Count > 0)
+        {
+            var (name, value) = node.ElementAt(_loosen.Next(node.Count));
+            return (Encoding.UTF8.GetBytes("{" + JsonValue.Create(name).ToJsonString() + ":" + (value?.ToJsonString() ?? "null") + "," + text[1..]), $"'{Escape(name)}' repeated");
+        }
+
+        // A value closed by } or ] with no comma before it: the comma then trails.
+        var closers = Enumerable.Range(1, tokens.Count - 1).Where(i => tokens[i] is "}" or "]" && tokens[i - 1] is not ("{" or "[")).ToList();
+        if (kind == 3 && closers.Count > 0)
+        {
+            tokens.Insert(closers[_loosen.Next(closers.Count)], ",");
+            return (Encoding.UTF8.GetBytes(string.Concat(tokens)), "trailing comma");
+        }
+
+        var gaps = Enumerable.Range(0, tokens.Count).Where(i => tokens[i] is "{" or "[" or "," or ":").ToList();
+        var comment = _loosen.Next(2) == 0 ? "/* fuzz */" : "// fuzz\n";
+        tokens.Insert(gaps[_loosen.Next(gaps.Count)] + 1, comment);
+        return (Encoding.UTF8.GetBytes(string.Concat(tokens)), $"comment {Escape(comment)}");
+    }
+
+    /// <summary>total, or a line's quantity or unitPrice, as a JSON string of the same number.</summary>
+    private string? QuoteANumber(JsonObject node)
+    {
+        var lines = node["items"] is JsonArray items ? items.OfType<JsonObject>().ToList() : [];
+        var candidates = lines.SelectMany(l => new[] { (Owner: l, Name: "quantity"), (Owner: l, Name: "unitPrice") })
+            .Prepend((Owner: node, Name: "total"))
+            .Where(c => c.Owner[c.Name] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var (owner, name) = candidates[_loosen.Next(candidates.Count)];
+        var number = owner[name]!.ToJsonString();
+        owner[name] = number;
+        return $"{name} quoted \"{number}\"";
+    }
+
+    /// <summary>A property of the order or of a line renamed to another letter case.</summary>
+    private string? RecaseAName(JsonObject node)
+    {
+        var lines = node["items"] is JsonArray items ? items.OfType<JsonObject>() : [];
+        var candidates = lines.Prepend(node)
+            .SelectMany(o => o.Select(p => (Owner: o, p.Key, Renamed: Recased(p.Key))))
+            .Where(c => c.Renamed != c.Key && !c.Owner.ContainsKey(c.Renamed))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var (owner, key, renamed) = candidates[_loosen.Next(candidates.Count)];
+        var value = owner[key];
+        owner.Remove(key);
+        owner[renamed] = value;
+        return $"'{Escape(key)}' renamed '{Escape(renamed)}'";
+    }
+
+    private string Recased(string name) => _loosen.Next(2) == 0
+        ? name.ToUpperInvariant()
+        : name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
 
     private byte[] MutateTokens(byte[] body, List<string> mutations, string kind)
     {

@@ -10,6 +10,10 @@ internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrd
     {
         Post("/orders");
         AllowAnonymous();
+
+        // The order is the JSON body and the two headers, nothing else: FastEndpoints' default binder also
+        // copies query parameters onto the order (POST /orders?customerId=x&total=1 overrode the body).
+        RequestBinder(new RequestBinder<PlaceOrderRequest>(BindingSource.JsonBody | BindingSource.Headers));
         Description(d => d
             .Accepts<PlaceOrderRequest>("application/json")
             .Produces<PlaceOrderResponse>(StatusCodes.Status202Accepted, "application/json")
