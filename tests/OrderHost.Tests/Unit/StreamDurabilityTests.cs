@@ -43,7 +43,7 @@ public sealed class StreamDurabilityTests
         var verdict = StreamDurability.Assess("ORDERS", 1, "n1", new ServerSyncReadout([], ["http://127.0.0.1:8222: Connection refused"]));
 
         Assert.That(verdict.AtRisk, Is.True);
-        Assert.That(verdict.Summary, Does.Contain("could not be read (http://127.0.0.1:8222: Connection refused)"));
+        Assert.That(verdict.Summary, Does.Contain("could not be read (http://127.0.0.1:8222: Connection refused; Nats__MonitoringUrl names"));
     }
 
     [Test]
