@@ -7,7 +7,10 @@ using OrderHost.Messaging.Diagnostics;
 
 namespace OrderHost.Host.Health;
 
-/// <summary>Ready when NATS is connected, the topology is provisioned, the stream answers and every consume loop runs.</summary>
+/// <summary>
+/// Ready when NATS is connected, the topology is provisioned, the stream answers and every consume loop
+/// runs. Durability at risk is reported in the details but never makes the host unready.
+/// </summary>
 internal sealed class MessagingReadinessCheck(
     NatsConnections connections,
     MessagingStatus status,
@@ -42,7 +45,7 @@ internal sealed class MessagingReadinessCheck(
 
         var down = status.Consumers.Where(c => !c.Running).Select(c => $"{c.Name} ({c.LastError ?? "starting"})").ToList();
         return down.Count == 0
-            ? HealthCheckResult.Healthy($"Connected; stream {stream} reachable; {status.Consumers.Count()} consumers running.")
+            ? HealthCheckResult.Healthy($"Connected; stream {stream} reachable; {status.Consumers.Count()} consumers running; {StreamDurability.Describe(status.Durability)}.")
             : HealthCheckResult.Unhealthy($"Consume loops not running: {string.Join(", ", down)}.");
     }
 }

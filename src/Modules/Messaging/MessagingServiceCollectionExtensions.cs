@@ -38,6 +38,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<TopologyProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<TopologyProvisioner>());
+        services.AddHostedService<DurabilityCheck>();
 
         // Operator tools speak as the operator identity.
         services.AddSingleton(sp => new DeadLetterStore(

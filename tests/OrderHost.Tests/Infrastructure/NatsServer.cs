@@ -15,11 +15,13 @@ public sealed class NatsServer : IAsyncDisposable
     private readonly string _binary;
     private readonly string _configPath;
     private readonly RecentOutput _log = new(300);
+    private readonly string? _syncInterval;
     private Process? _process;
 
-    private NatsServer(string binary, Version version, string rootDirectory)
+    private NatsServer(string binary, Version version, string rootDirectory, string? syncInterval)
     {
         _binary = binary;
+        _syncInterval = syncInterval;
         Version = version;
         RootDirectory = rootDirectory;
         StoreDirectory = Path.Combine(rootDirectory, "store");
@@ -40,16 +42,21 @@ public sealed class NatsServer : IAsyncDisposable
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
+    public string MonitoringUrl => $"http://127.0.0.1:{MonitoringPort}";
+
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Locates the binary, checks its version, and starts a server with a fresh temp store.</summary>
-    public static async Task<NatsServer> StartNewAsync()
+    /// <summary>
+    /// Locates the binary, checks its version, and starts a server with a fresh temp store; with
+    /// <paramref name="syncInterval"/> (e.g. "always", "1s") instead of the server's default fsync period.
+    /// </summary>
+    public static async Task<NatsServer> StartNewAsync(string? syncInterval = null)
     {
         var binary = NatsServerBinary.Locate();
         var version = NatsServerBinary.EnsureSupportedVersion(binary);
         var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        var server = new NatsServer(binary, version, root);
+        var server = new NatsServer(binary, version, root, syncInterval);
         try
         {
             Directory.CreateDirectory(server.StoreDirectory);
@@ -133,6 +140,7 @@ public sealed class NatsServer : IAsyncDisposable
           max_memory_store: 256MB
           # Streams reserve their max_bytes: ORDERS 8 GiB + ORDERS_DLQ 1 GiB + buckets (as in nats-server.conf).
           max_file_store: 16GB
+        {{(_syncInterval is null ? string.Empty : $"  sync_interval: {_syncInterval}")}}
         }
         """);
 

@@ -36,6 +36,8 @@ public sealed class RunningOrderHost : IAsyncDisposable
     {
         ["urls"] = "http://127.0.0.1:0",
         ["Nats:Url"] = natsUrl,
+        // Not the default 127.0.0.1:8222, which may be someone else's server; durability tests name theirs.
+        ["Nats:MonitoringUrl"] = string.Empty,
         // Redelivery after a failure within a test's patience, not after seconds.
         ["Nats:Consumers:NakDelays:0"] = "00:00:00.100",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -8,6 +8,13 @@ public sealed class NatsOptions
     /// <summary>Server URL(s); comma-separated for a cluster.</summary>
     public string Url { get; set; } = "nats://127.0.0.1:4222";
 
+    /// <summary>
+    /// The servers' HTTP monitoring URL(s), comma-separated: where the host reads each server's fsync
+    /// setting at start (NATS tells it only to the system account). Empty: not read, and a one-replica
+    /// stream counts as at risk.
+    /// </summary>
+    public string MonitoringUrl { get; set; } = "http://127.0.0.1:8222";
+
     /// <summary>Client name shown in the server's connection reports.</summary>
     public string ClientName { get; set; } = "orderhost";
 

@@ -38,6 +38,10 @@ public sealed class MessagingMetrics
             "orderhost.nats.connected",
             () => connections.Open.All(c => c.ConnectionState == NatsConnectionState.Open) ? 1 : 0,
             description: "1 while every NATS connection of this process is open, else 0.");
+        meter.CreateObservableGauge(
+            "orderhost.durability.at_risk",
+            () => (status.Durability ?? []).Select(d => new Measurement<int>(d.AtRisk ? 1 : 0, new KeyValuePair<string, object?>("stream", d.Stream))),
+            description: "1 when a single power loss can lose messages the stream acknowledged (one replica, server not fsyncing before acks, or not known), else 0; read at start.");
     }
 
     public void Handled(string consumer, string outcome, double seconds)

@@ -13,6 +13,9 @@ public sealed class MessagingStatus
 
     public IEnumerable<ConsumerStatus> Consumers => _consumers.Values;
 
+    /// <summary>Per stream, whether a single power loss can lose acknowledged messages; null until checked after provisioning.</summary>
+    public IReadOnlyList<StreamDurability>? Durability { get; private set; }
+
     public ConsumerStatus Consumer(string name) => _consumers.GetOrAdd(name, n => new ConsumerStatus(n));
 
     internal void MarkProvisioned()
@@ -22,4 +25,6 @@ public sealed class MessagingStatus
     }
 
     internal void MarkProvisioningFailed(string error) => ProvisioningError = error;
+
+    internal void MarkDurability(IReadOnlyList<StreamDurability> durability) => Durability = durability;
 }
