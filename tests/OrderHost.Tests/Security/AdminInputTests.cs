@@ -12,7 +12,7 @@ namespace OrderHost.Tests.Security;
 public sealed class AdminInputTests : OrderHostFixture
 {
     private const string ApiKey = "admin-input-key";
-    private const string Consumer = "order-projection";
+    private const string Consumer = "payment-processor";
     private AdminApiClient? _admin;
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey };
