@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Options;
 using NATS.Client.JetStream.Models;
+using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Topology;
 using OrderHost.Notifications.Contracts;
 using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
@@ -34,7 +37,7 @@ public sealed class ThreeNodeClusterTests
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>The streams OrderHost provisions: ORDERS, its dead letters and advisories, and the four KV buckets.</summary>
+    /// <summary>The streams OrderHost provisions: ORDERS, its dead letters and advisories, and the idempotency-keys bucket.</summary>
     private static readonly string[] ReplicatedStreams =
         [OrdersStream, "ORDERS_DLQ", "ORDERS_ADVISORIES", "KV_idempotency-keys"];
 
@@ -208,8 +211,8 @@ public sealed class ThreeNodeClusterTests
         var deadLetters = await DeadLettersAsync();
         TestContext.Progress.WriteLine(
             $"completed {completed} of {accepted.Count} accepted; stored without a 202 (answer lost in the failover): {storedWithout202.Count}; " +
-            $"dead letters: {deadLetters.Count}; side effects repeated (reported, not asserted: a payments/notifications bucket " +
-            $"write that fails in the election after the call makes the redelivery call again): gateway for {chargedTwice.Count} orders, " +
+            $"dead letters: {deadLetters.Count}; side effects repeated (reported, not asserted: an append that fails in the election " +
+            $"after the call makes the redelivery call again; the ledger still stores one outcome): gateway for {chargedTwice.Count} orders, " +
             $"notification for {notifiedTwice.Count}");
 
         using (Assert.EnterMultipleScope())
@@ -260,6 +263,78 @@ public sealed class ThreeNodeClusterTests
 
         var ready = await Host.Api.GetAsync("/health/ready");
         Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.OK), $"/health/ready after the restart: {ready}");
+    }
+
+    /// <summary>
+    /// A follower of ORDERS is frozen (SIGSTOP, sockets open) while orders complete on the other two, then thawed,
+    /// and every consumer is replayed from the first sequence while it catches up: a handler that decided from a
+    /// lagging replica would charge or notify again. Decisions read the leader, so nobody is charged, notified or
+    /// appended twice.
+    /// </summary>
+    [Test]
+    [Order(3)]
+    public async Task Replaying_every_consumer_while_a_paused_follower_catches_up_charges_and_notifies_nobody_again()
+    {
+        var customerId = $"c-follower-{Guid.NewGuid():N}";
+        var stream = (await Broker.JetStream.GetStreamAsync(OrdersStream)).Info;
+        var hostNodes = await HostNodesAsync();
+        var follower = NatsCluster.Nodes.First(n => n.Name != stream.Cluster?.Leader && !hostNodes.Contains(n.Name) && n.IsRunning);
+        TestContext.Progress.WriteLine($"ORDERS {Describe(stream.Cluster)}; host on [{string.Join(", ", hostNodes)}]; pausing {follower.Name}");
+
+        PosixSignal.Pause(follower.ProcessId!.Value);
+        var orderIds = new List<Guid>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                orderIds.Add(await Host.Api.PlaceOrderAsync(i % 4 == 0 ? OrderBodies.OverApprovalLimit(customerId) : OrderBodies.Paid(customerId), timeout: LoadPhaseTimeout));
+            }
+
+            await OrderCompletion.WaitAllAsync(Host.Api, Broker, orderIds, CompletionTimeout);
+        }
+        finally
+        {
+            PosixSignal.Resume(follower.ProcessId!.Value);
+        }
+
+        var charges = PipelineAudit.PerOrder(_gateway.Snapshot(), orderIds);
+        var sent = PipelineAudit.PerOrder(_sender.Snapshot(), orderIds);
+        var before = await PipelineAudit.TakeSettledAsync(Broker, CompletionTimeout);
+        var replay = new ConsumerReplay(Broker.JetStream, Options.Create(new NatsOptions()));
+        foreach (var durable in Durables)
+        {
+            Assert.That(await replay.ReplayAsync(durable, 1, null, CancellationToken.None), Is.EqualTo(1UL), $"{durable} moved back to the first sequence");
+        }
+
+        var lagging = (await Broker.JetStream.GetStreamAsync(OrdersStream)).Info.Cluster;
+        TestContext.Progress.WriteLine($"replayed while ORDERS is {Describe(lagging)}");
+        var after = await PipelineAudit.TakeSettledAsync(Broker, CompletionTimeout);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(PipelineAudit.PerOrder(_gateway.Snapshot(), orderIds), Is.EqualTo(charges), "gateway charges per order");
+            Assert.That(PipelineAudit.PerOrder(_sender.Snapshot(), orderIds), Is.EqualTo(sent), "notifications sent per order");
+            Assert.That(charges, Has.All.EndsWith("×1"), "each order charged once before the replay");
+            Assert.That(after.LedgerWrites, Is.EqualTo(before.LedgerWrites), "appends to the ledger (none: every step is done)");
+        }
+
+        after.AssertExactlyOnce(orderIds, "orders completed while a follower was paused");
+    }
+
+    /// <summary>The nodes holding the host's connections (GET /connz on each node).</summary>
+    private async Task<HashSet<string>> HostNodesAsync()
+    {
+        var nodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in NatsCluster.Nodes.Where(n => n.IsRunning))
+        {
+            var names = await node.ClientConnectionNamesAsync();
+            if (names.Any(n => n.StartsWith("orderhost", StringComparison.Ordinal) && !n.StartsWith("orderhost-tests", StringComparison.Ordinal)))
+            {
+                nodes.Add(node.Name);
+            }
+        }
+
+        return nodes;
     }
 
     /// <summary>Polls until <paramref name="isSatisfied"/> or the deadline and returns the last observation either way.</summary>

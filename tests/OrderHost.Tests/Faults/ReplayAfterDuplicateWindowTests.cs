@@ -3,6 +3,10 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using OrderHost.Messaging;
+using OrderHost.Messaging.Ledger;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
@@ -11,7 +15,8 @@ namespace OrderHost.Tests.Faults;
 /// A consumer replay is an operator's tool for later, typically long after the events (the README's
 /// example replays from a date), so after the stream's duplicate window. It must still store no second
 /// payment outcome or notification event: "at most one outcome can ever be stored for an order".
-/// The window is shortened here (the same code path as 2 minutes) so the test need not wait minutes.
+/// The same holds for a dead-letter replay of an order whose outcome is in the ledger. The window is
+/// shortened here (the same code path as 2 minutes) so the test need not wait minutes.
 /// </summary>
 [TestFixture]
 public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
@@ -30,6 +35,8 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
             {
                 ["Admin:ApiKey"] = ApiKey,
                 ["Nats:Stream:DuplicateWindow"] = DuplicateWindow.ToString(),
+                ["Nats:Consumers:payment-processor:MaxDeliver"] = "2",
+                ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
             };
 
     protected override Action<WebApplicationBuilder>? ConfigureHost
@@ -69,6 +76,62 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
             Assert.That(PipelineAudit.PerOrder(after.FailedByOrder, orderIds), Is.EqualTo(PipelineAudit.PerOrder(before.FailedByOrder, orderIds)), "orders.payment_failed per order");
             Assert.That(PipelineAudit.PerOrder(after.NotifiedByOrder, orderIds), Is.EqualTo(PipelineAudit.PerOrder(before.NotifiedByOrder, orderIds)), "orders.notified per order");
         }
+    }
+
+    /// <summary>
+    /// The hole of a done-record beside the stream: an order's created is dead-lettered, its outcome reaches
+    /// the ledger anyway (appended here as a second Payments process that charged it would), the duplicate
+    /// window passes and the gateway would now decline. Replaying the dead letter must not call the gateway,
+    /// store a second (different) outcome or notify again: the replay is a conditional append, refused.
+    /// </summary>
+    [Test]
+    public async Task Replaying_a_dead_letter_after_the_window_for_an_order_with_a_stored_outcome_calls_no_gateway_and_stores_nothing()
+    {
+        var api = Host.Api;
+        var customerId = OrderBodies.UniqueCustomerId();
+        _gateway.FailUntilFixed(customerId);
+        var orderId = await api.PlaceOrderAsync(OrderBodies.Paid(customerId));
+        var letter = await Eventually.Until(
+            async () => (await Broker.ReadMessagesAsync("dlq.orders.created", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            m => m is not null,
+            "the payment-processor dead letter of the order",
+            Patience);
+        var created = (await Broker.ReadForOrderAsync(PipelineAudit.Created, orderId)).Single();
+
+        var ledger = new JetStreamLedger(Broker.JetStream, BrokerProbe.OrdersStream, TimeSpan.FromSeconds(5));
+        var paid = await ledger.AppendAsync(
+            PaymentEvents.Succeeded,
+            new PaymentSucceeded(PaymentSucceeded.CurrentVersion, orderId, "pay_elsewhere", 42.5m, "USD", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow),
+            PaymentEvents.Succeeded.SubjectFor(orderId),
+            MessageIds.For(orderId, PaymentEvents.Step),
+            AppendCondition.After(OrderHistory.Filter(orderId), created.Sequence),
+            orderId.ToString("D"),
+            CancellationToken.None);
+        Assert.That(paid.StoredNow, Is.True, $"the outcome appended by the other process: {paid}");
+        await api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+        await Broker.WaitUntilSettledAsync(Patience);
+        _gateway.Fix(customerId);
+        _gateway.DeclineFrom(customerId);
+        var calls = _gateway.CallsFor(orderId);
+        await WaitOutTheDuplicateWindowAsync();
+        var before = await PipelineAudit.TakeAsync(Broker);
+
+        using var admin = new AdminApiClient(api.BaseAddress);
+        var replay = await admin.ReplayDeadLetterAsync(letter!.Sequence, ApiKey);
+        await Broker.WaitUntilSettledAsync(Patience);
+
+        var after = await PipelineAudit.TakeAsync(Broker);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.OK), replay.ToString());
+            Assert.That(replay.Json().GetProperty("result").GetString(), Is.EqualTo("already_done"), replay.ToString());
+            Assert.That(_gateway.CallsFor(orderId), Is.EqualTo(calls), "gateway calls after the replay");
+            Assert.That(_sender.SentFor(orderId), Is.EqualTo(1), "notifications sent");
+            Assert.That(after.LedgerWrites, Is.EqualTo(before.LedgerWrites), "appends to the ledger (none)");
+            Assert.That((await admin.GetDeadLetterAsync(letter.Sequence, ApiKey)).Status, Is.EqualTo(HttpStatusCode.NotFound), "the entry, removed");
+        }
+
+        after.AssertExactlyOnce([orderId], "the replayed order", new Dictionary<Guid, string> { [orderId] = "paid" });
     }
 
     /// <summary>

@@ -23,4 +23,6 @@ public sealed class CountingPaymentGateway : IPaymentGateway
     public void MakeUnreachableFor(string customerId) => _unreachableFor[customerId] = true;
 
     public int ChargesFor(Guid orderId) => _charges.GetValueOrDefault(orderId);
+
+    public IReadOnlyDictionary<Guid, int> Snapshot() => new Dictionary<Guid, int>(_charges);
 }

@@ -14,6 +14,7 @@ public sealed class FlakyPaymentGateway : IPaymentGateway
 
     private readonly ConcurrentDictionary<Guid, int> _calls = new();
     private readonly Dictionary<string, int> _failuresLeft = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _declining = new(StringComparer.Ordinal);
 
     public Task<PaymentResult> ChargeAsync(PaymentRequest request, CancellationToken cancellationToken)
     {
@@ -31,7 +32,7 @@ public sealed class FlakyPaymentGateway : IPaymentGateway
             }
         }
 
-        return Task.FromResult(request.Amount < ApprovalLimit
+        return Task.FromResult(request.Amount < ApprovalLimit && !_declining.ContainsKey(request.CustomerId)
             ? new PaymentResult(true, $"flaky_{request.OrderId:N}", null)
             : new PaymentResult(false, null, "over the approval limit"));
     }
@@ -55,6 +56,9 @@ public sealed class FlakyPaymentGateway : IPaymentGateway
             _failuresLeft.Remove(customerId);
         }
     }
+
+    /// <summary>From now on this customer's charges are declined, as after the approval limit was lowered.</summary>
+    public void DeclineFrom(string customerId) => _declining[customerId] = true;
 
     public int CallsFor(Guid orderId) => _calls.GetValueOrDefault(orderId);
 

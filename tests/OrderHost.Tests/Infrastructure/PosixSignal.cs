@@ -3,17 +3,26 @@ using System.Runtime.InteropServices;
 namespace OrderHost.Tests.Infrastructure;
 
 /// <summary>
-/// Sends SIGTERM, which nats-server treats as "shut down cleanly" (.NET's Process.Kill only sends SIGKILL).
+/// Sends SIGTERM, which nats-server treats as "shut down cleanly" (.NET's Process.Kill only sends SIGKILL),
+/// and SIGSTOP / SIGCONT, which freeze and thaw a process with its sockets left open (a stalled node).
 /// </summary>
 internal static partial class PosixSignal
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
-    public static void Terminate(int processId)
+    public static void Terminate(int processId) => Send(processId, SigTerm, "SIGTERM");
+
+    public static void Pause(int processId) => Send(processId, SigStop, "SIGSTOP");
+
+    public static void Resume(int processId) => Send(processId, SigCont, "SIGCONT");
+
+    private static void Send(int processId, int signal, string name)
     {
-        if (Kill(processId, SigTerm) != 0)
+        if (Kill(processId, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({processId}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+            throw new InvalidOperationException($"kill({processId}, {name}) failed: errno {Marshal.GetLastPInvokeError()}.");
         }
     }
 
