@@ -130,6 +130,7 @@ public static class MessagingServiceCollectionExtensions
             PullBatch = defaults.PullBatch,
             MaxAckPending = defaults.MaxAckPending,
             DoubleAck = defaults.DoubleAck,
+            HandlerTimeout = defaults.HandlerTimeout,
         };
         builder.ApplyTweaks(settings);
 
@@ -153,6 +154,13 @@ public static class MessagingServiceCollectionExtensions
         {
             throw new OptionsValidationException(
                 durableName, typeof(ConsumerSettings), ["MaxDeliver, MaxConcurrency, PullBatch and MaxAckPending must be at least 1."]);
+        }
+
+        // A handler still running when AckWait ends would be redelivered to another handler while it runs.
+        if (settings.AckWait < TimeSpan.FromSeconds(1) || settings.EffectiveHandlerTimeout <= TimeSpan.Zero || settings.EffectiveHandlerTimeout >= settings.AckWait)
+        {
+            throw new OptionsValidationException(
+                durableName, typeof(ConsumerSettings), [$"AckWait must be at least 1 s and HandlerTimeout ({settings.EffectiveHandlerTimeout}) positive and shorter than AckWait ({settings.AckWait})."]);
         }
     }
 

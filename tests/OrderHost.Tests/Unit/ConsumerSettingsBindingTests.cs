@@ -50,6 +50,33 @@ public sealed class ConsumerSettingsBindingTests
     }
 
     [Test]
+    public void The_handler_deadline_defaults_to_two_thirds_of_ack_wait_and_progress_is_reported_every_third()
+    {
+        var settings = SettingsFor([]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(settings.EffectiveHandlerTimeout, Is.EqualTo(TimeSpan.FromSeconds(20)));
+            Assert.That(settings.ProgressInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
+            Assert.That(SettingsFor(new() { ["Nats:Consumers:HandlerTimeout"] = "00:00:05" }).EffectiveHandlerTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    [TestCase("00:00:30", "00:00:30", TestName = "A handler deadline as long as AckWait is refused at start")]
+    [TestCase("00:00:30", "00:01:00", TestName = "A handler deadline longer than AckWait is refused at start")]
+    [TestCase("00:00:00.500", null, TestName = "An AckWait under one second is refused at start")]
+    public void Settings_where_a_running_handler_could_be_redelivered_are_refused(string ackWait, string? handlerTimeout)
+    {
+        var configuration = new Dictionary<string, string?> { ["Nats:Consumers:AckWait"] = ackWait };
+        if (handlerTimeout is not null)
+        {
+            configuration["Nats:Consumers:HandlerTimeout"] = handlerTimeout;
+        }
+
+        Assert.That(() => SettingsFor(configuration), Throws.InstanceOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("AckWait"));
+    }
+
+    [Test]
     public void Configured_nak_delays_replace_the_defaults()
     {
         var settings = SettingsFor(new() { ["Nats:Consumers:NakDelays:0"] = "00:00:00.100" });

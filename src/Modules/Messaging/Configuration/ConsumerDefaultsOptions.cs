@@ -27,6 +27,9 @@ public sealed class ConsumerDefaultsOptions
     /// <summary>Unacknowledged messages the server allows per consumer across all processes.</summary>
     public int MaxAckPending { get; set; } = 1000;
 
+    /// <summary>Longest one handler may run before it is cancelled and retried; unset: two thirds of <see cref="AckWait"/>.</summary>
+    public TimeSpan? HandlerTimeout { get; set; }
+
     /// <summary>Wait for the server to confirm each ack (double ack).</summary>
     public bool DoubleAck { get; set; } = true;
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Topology;
@@ -6,8 +7,9 @@ namespace OrderHost.Messaging.Consuming;
 
 /// <summary>
 /// Runs one durable pull consumer for the life of the host: (re)creates it, consumes with bounded
-/// concurrency, and restarts after any error (deleted consumer, lost server). On shutdown it stops
-/// pulling, lets in-flight and buffered messages finish and settle, then returns.
+/// concurrency, reports held messages in progress, and restarts after any error (deleted consumer,
+/// lost server). On shutdown it stops pulling, lets in-flight and buffered messages finish and
+/// settle, then returns.
 /// </summary>
 internal sealed partial class ConsumerWorker(
     ConsumerDefinition definition,
@@ -115,9 +117,13 @@ internal sealed partial class ConsumerWorker(
     private async Task ConsumeUntilStoppedAsync(INatsJSConsumer consumer, CancellationToken stoppingToken)
     {
         var settings = definition.Settings;
+        var clientBuffer = Math.Min(settings.PullBatch, settings.MaxConcurrency);
         var opts = new NatsJSConsumeOpts
         {
-            MaxMsgs = settings.PullBatch,
+            // The client's own buffer cannot be reported in progress, so it holds no more than the handlers
+            // take within one handler's time (bounded by HandlerTimeout < AckWait); the rest of the pull
+            // batch waits in this loop's queue, where every message is reported in progress.
+            MaxMsgs = clientBuffer,
 
             // Short pull requests and frequent heartbeats: after a server restart the loop notices the
             // lost pull within about two seconds, and a pull left behind at shutdown expires soon.
@@ -126,7 +132,10 @@ internal sealed partial class ConsumerWorker(
             DrainOnCancel = true,
         };
 
-        using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        var queue = Channel.CreateBounded<INatsJSMsg<byte[]>>(
+            new BoundedChannelOptions(Math.Max(1, settings.PullBatch - clientBuffer)) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        await using var progress = new InProgressAcks(settings.ProgressInterval, timeProvider, logger);
+        var handlers = Enumerable.Range(0, settings.MaxConcurrency).Select(_ => Task.Run(() => HandleQueuedAsync(queue.Reader, progress))).ToArray();
         using var consuming = new CancellationTokenSource();
 
         // On stop, keep pulling and handling until the whole process has been idle for a moment (or a
@@ -138,17 +147,15 @@ internal sealed partial class ConsumerWorker(
         {
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, consuming.Token).ConfigureAwait(false))
             {
-                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                progress.Hold(msg);
                 activity.Enter();
-                _ = ProcessAndReleaseAsync(msg, slots);
+                await queue.Writer.WriteAsync(msg, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
         {
-            for (var i = 0; i < settings.MaxConcurrency; i++)
-            {
-                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            queue.Writer.TryComplete();
+            await Task.WhenAll(handlers).ConfigureAwait(false);
         }
 
         stoppingToken.ThrowIfCancellationRequested();
@@ -172,21 +179,25 @@ internal sealed partial class ConsumerWorker(
         await consuming.CancelAsync().ConfigureAwait(false);
     }
 
-    private async Task ProcessAndReleaseAsync(INatsJSMsg<byte[]> msg, SemaphoreSlim slots)
+    /// <summary>One of <c>MaxConcurrency</c> handlers: takes queued messages until the queue is completed and empty.</summary>
+    private async Task HandleQueuedAsync(ChannelReader<INatsJSMsg<byte[]>> queue, InProgressAcks progress)
     {
-        try
+        await foreach (var msg in queue.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await processor.ProcessAsync(msg, _abortHandling.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The processor settles every outcome itself; reaching here is a kernel bug, and the message is redelivered.
-            LogProcessorFailed(ex, definition.DurableName);
-        }
-        finally
-        {
-            activity.Exit();
-            slots.Release();
+            try
+            {
+                await processor.ProcessAsync(msg, _abortHandling.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The processor settles every outcome itself; reaching here is a kernel bug, and the message is redelivered.
+                LogProcessorFailed(ex, definition.DurableName);
+            }
+            finally
+            {
+                progress.Release(msg);
+                activity.Exit();
+            }
         }
     }
 

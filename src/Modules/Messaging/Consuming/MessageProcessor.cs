@@ -58,7 +58,11 @@ internal sealed partial class MessageProcessor(
             }
 
             scope.OrderId = evt.OrderId;
-            await route.InvokeAsync(services, evt, delivery, cancellationToken).ConfigureAwait(false);
+
+            // A handler that hangs (a gateway that never answers) ends at its deadline and is retried like any transient failure.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(definition.Settings.EffectiveHandlerTimeout);
+            await route.InvokeAsync(services, evt, delivery, deadline.Token).ConfigureAwait(false);
         }
         catch (PermanentMessageException ex)
         {

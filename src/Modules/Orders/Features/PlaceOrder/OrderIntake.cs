@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Ledger;
+using OrderHost.Messaging.Publishing;
 using OrderHost.Orders.Infrastructure;
 
 namespace OrderHost.Orders.Features.PlaceOrder;
@@ -22,26 +23,30 @@ internal sealed partial class OrderIntake(
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.PublishTimeout);
+        var attempt = new Attempt();
         try
         {
             return request.IdempotencyKey is { } key
-                ? await PlaceOnceAsync(request, key, timeout.Token).ConfigureAwait(false)
-                : await PublishAsync(request, NewOrderId(), timeProvider.GetUtcNow(), timeout.Token).ConfigureAwait(false);
+                ? await PlaceOnceAsync(request, key, attempt, timeout.Token).ConfigureAwait(false)
+                : await AppendAsync(request, NewOrderId(), timeProvider.GetUtcNow(), attempt, timeout.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (PublishRejectedException ex)
         {
-            LogUnavailable(null, options.Value.PublishTimeout);
-            return new PlacementResult(PlacementOutcome.Unavailable, Problem: $"JetStream did not acknowledge within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Every failure here is the broker's (connection, stream, bucket): the order was not accepted.
+            // The stream answered with an error: nothing was stored.
             LogUnavailable(ex, options.Value.PublishTimeout);
-            return new PlacementResult(PlacementOutcome.Unavailable, Problem: "JetStream is unavailable.");
+            return new PlacementResult(PlacementOutcome.Unavailable, Problem: "JetStream refused the order.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogUnavailable(ex, options.Value.PublishTimeout);
+            var what = ex is OperationCanceledException ? $"JetStream did not answer within {options.Value.PublishTimeout.TotalSeconds:0.#} s." : "JetStream is unavailable.";
+            return attempt.AppendSent
+                ? new PlacementResult(PlacementOutcome.OutcomeUnknown, Problem: what)
+                : new PlacementResult(PlacementOutcome.Unavailable, Problem: what);
         }
     }
 
-    private async Task<PlacementResult> PlaceOnceAsync(PlaceOrderRequest request, string key, CancellationToken cancellationToken)
+    private async Task<PlacementResult> PlaceOnceAsync(PlaceOrderRequest request, string key, Attempt attempt, CancellationToken cancellationToken)
     {
         var fingerprint = RequestFingerprint.Of(request);
         var candidate = new IdempotencyRecord(NewOrderId(), fingerprint, timeProvider.GetUtcNow(), Published: false);
@@ -58,12 +63,21 @@ internal sealed partial class OrderIntake(
 
         // Not known to be stored yet (first attempt, a concurrent one, or one that failed): publish;
         // the deterministic message id makes repeats within the duplicate window harmless.
-        var result = await PublishAsync(request, record.OrderId, record.AcceptedAt, cancellationToken).ConfigureAwait(false);
-        await idempotency.MarkPublishedAsync(key, record, revision, cancellationToken).ConfigureAwait(false);
+        var result = await AppendAsync(request, record.OrderId, record.AcceptedAt, attempt, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await idempotency.MarkPublishedAsync(key, record, revision, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The order is in the ledger: that is the answer. Without the mark a retry appends again and is refused as stored.
+            LogMarkFailed(ex, record.OrderId);
+        }
+
         return result;
     }
 
-    private async Task<PlacementResult> PublishAsync(PlaceOrderRequest request, Guid orderId, DateTimeOffset acceptedAt, CancellationToken cancellationToken)
+    private async Task<PlacementResult> AppendAsync(PlaceOrderRequest request, Guid orderId, DateTimeOffset acceptedAt, Attempt attempt, CancellationToken cancellationToken)
     {
         var created = new OrderCreated(
             OrderCreated.CurrentVersion,
@@ -79,6 +93,7 @@ internal sealed partial class OrderIntake(
 
         // The first event of the order's history: refused when the order is in the ledger already
         // (a retry after the duplicate window), which is acceptance all the same.
+        attempt.AppendSent = true;
         var appended = await ledger.AppendAsync(
             OrderEvents.Created,
             created,
@@ -101,6 +116,15 @@ internal sealed partial class OrderIntake(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} accepted (correlation {CorrelationId}, stream sequence {Sequence})")]
     private partial void LogAccepted(Guid orderId, string correlationId, ulong sequence);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Order not accepted: JetStream unavailable (timeout {Timeout})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order not confirmed: JetStream unavailable (timeout {Timeout})")]
     private partial void LogUnavailable(Exception? exception, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} is stored, but its Idempotency-Key record could not be marked; a retry will find it stored")]
+    private partial void LogMarkFailed(Exception exception, Guid orderId);
+
+    /// <summary>How far a placement got: once the append is sent, a missing answer leaves the outcome unknown.</summary>
+    private sealed class Attempt
+    {
+        public bool AppendSent { get; set; }
+    }
 }

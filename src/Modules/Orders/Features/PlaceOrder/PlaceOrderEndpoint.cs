@@ -25,7 +25,7 @@ internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrd
         Summary(s =>
         {
             s.Summary = "Accept an order.";
-            s.Description = "Answers 202 once the order is stored in JetStream. Send an Idempotency-Key to make retries safe.";
+            s.Description = "Answers 202 whenever the order is stored in JetStream. A 503 titled \"Order not accepted\" stored nothing; one titled \"Order outcome unknown\" may have: retry with the same Idempotency-Key.";
         });
     }
 
@@ -41,6 +41,13 @@ internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrd
             case PlacementOutcome.KeyReusedWithDifferentBody:
                 await Send.ResultAsync(TypedResults.Problem(
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: result.Problem));
+                break;
+            case PlacementOutcome.OutcomeUnknown:
+                HttpContext.Response.Headers.RetryAfter = "1";
+                await Send.ResultAsync(TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Order outcome unknown",
+                    detail: $"{result.Problem} The order may or may not have been stored: retry with the same Idempotency-Key (a retry without one can create a second order)."));
                 break;
             default:
                 HttpContext.Response.Headers.RetryAfter = "1";
