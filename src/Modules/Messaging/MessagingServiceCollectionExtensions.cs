@@ -125,7 +125,8 @@ public static class MessagingServiceCollectionExtensions
         {
             MaxDeliver = defaults.MaxDeliver,
             AckWait = defaults.AckWait,
-            NakDelays = defaults.NakDelays is { Length: > 0 } configured ? configured : [.. ConsumerDefaultsOptions.DefaultNakDelays],
+            NakDelays = defaults.NakDelays,
+            MaxRetryDelay = defaults.MaxRetryDelay,
             MaxConcurrency = defaults.MaxConcurrency,
             PullBatch = defaults.PullBatch,
             MaxAckPending = defaults.MaxAckPending,
@@ -150,10 +151,10 @@ public static class MessagingServiceCollectionExtensions
 
     private static void Validate(string durableName, ConsumerSettings settings)
     {
-        if (settings.MaxDeliver < 1 || settings.MaxConcurrency < 1 || settings.PullBatch < 1 || settings.MaxAckPending < 1)
+        if (settings.MaxDeliver is 0 or < -1 || settings.MaxConcurrency < 1 || settings.PullBatch < 1 || settings.MaxAckPending < 1 || settings.MaxRetryDelay <= TimeSpan.Zero)
         {
             throw new OptionsValidationException(
-                durableName, typeof(ConsumerSettings), ["MaxDeliver, MaxConcurrency, PullBatch and MaxAckPending must be at least 1."]);
+                durableName, typeof(ConsumerSettings), ["MaxDeliver must be -1 (no limit) or at least 1; MaxConcurrency, PullBatch and MaxAckPending at least 1; MaxRetryDelay positive."]);
         }
 
         // A handler still running when AckWait ends would be redelivered to another handler while it runs.

@@ -9,7 +9,8 @@ namespace OrderHost.Tests.Notifications;
 
 /// <summary>
 /// With <c>Notifications:Webhook:Url</c> set, customers are told by a POST that follows the Standard
-/// Webhooks conventions; a failing or slow receiver makes the message retry, with the same webhook id.
+/// Webhooks conventions; a failing, slow or long-down receiver makes the message retry, with the same webhook id,
+/// until it takes it; a receiver that refuses (4xx) gets no retry and the message is dead-lettered.
 /// </summary>
 [TestFixture]
 public sealed class WebhookNotificationTests : NatsServerFixture
@@ -32,6 +33,7 @@ public sealed class WebhookNotificationTests : NatsServerFixture
             ["Notifications:Webhook:Secret"] = Secret,
             ["Notifications:Webhook:Timeout"] = "00:00:01",
             ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
+            ["Nats:Consumers:LagInterval"] = "00:00:00.500",
         });
     }
 
@@ -100,6 +102,67 @@ public sealed class WebhookNotificationTests : NatsServerFixture
         await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
 
         Assert.That(CallsFor(orderId), Has.Count.EqualTo(2), "the timed-out attempt, then the accepted one");
+    }
+
+    [Test]
+    public async Task A_receiver_down_for_many_attempts_gets_every_order_once_it_returns_and_nothing_is_dead_lettered()
+    {
+        const int Orders = 20;
+        const int AttemptsWhileDown = 7; // more than the five deliveries that used to end in a dead letter
+        var down = true;
+        Receiver.Behaviour = (_, _) => (Volatile.Read(ref down) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status204NoContent, TimeSpan.Zero);
+        var customerId = OrderBodies.UniqueCustomerId();
+        var orderIds = new List<Guid>();
+        for (var i = 0; i < Orders; i++)
+        {
+            orderIds.Add(await _host!.Api.PlaceOrderAsync(OrderBodies.Paid(customerId)));
+        }
+
+        await Eventually.True(
+            () => Task.FromResult(orderIds.All(id => CallsFor(id).Count >= AttemptsWhileDown)),
+            $"every order's webhook to be refused {AttemptsWhileDown} times",
+            TimeSpan.FromSeconds(60));
+        var retrying = await Eventually.Until(
+            async () => await _host!.Api.ScrapeMetricsAsync(),
+            m => m.Sum("orderhost_consumer_redelivered_messages", ("consumer", "notifier-paid")) > 0
+                && m.Sum("orderhost_consumer_oldest_unsettled_age_seconds", ("consumer", "notifier-paid")) >= 1,
+            "the retried notifications and the age of the oldest to show in /metrics",
+            TimeSpan.FromSeconds(30));
+        TestContext.Out.WriteLine(
+            $"while down: {retrying.Sum("orderhost_consumer_redelivered_messages", ("consumer", "notifier-paid"))} retried, oldest " +
+            $"{retrying.Sum("orderhost_consumer_oldest_unsettled_age_seconds", ("consumer", "notifier-paid")):0.0} s");
+        Volatile.Write(ref down, false);
+
+        await OrderCompletion.WaitAllAsync(_host!.Api, Broker, orderIds, TimeSpan.FromSeconds(60));
+        var audit = await PipelineAudit.TakeSettledAsync(Broker, TimeSpan.FromSeconds(60));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await Broker.CountAsync("dlq.orders.paid", BrokerProbe.DeadLetterStream), Is.Zero, "dead letters of orders.paid");
+            Assert.That(orderIds.Select(id => CallsFor(id).Select(c => c.Id).Distinct().Count()), Is.All.EqualTo(1), "one webhook id per order over every attempt");
+        }
+
+        audit.AssertExactlyOnce(orderIds, "orders notified after the receiver came back");
+    }
+
+    [Test]
+    public async Task A_receiver_that_refuses_with_a_4xx_is_not_retried_and_the_notification_is_dead_lettered_at_once()
+    {
+        Receiver.Behaviour = (_, _) => (StatusCodes.Status410Gone, TimeSpan.Zero);
+
+        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var letter = await Eventually.Until(
+            async () => (await Broker.ReadMessagesAsync("dlq.orders.paid", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            m => m is not null,
+            "the notifier-paid dead letter of the refused notification",
+            TimeSpan.FromSeconds(30));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(letter!.Header("OrderHost-Dlq-Reason"), Does.Contain("refused the notification: 410"), letter.ToString());
+            Assert.That(letter.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo("1"), "dead-lettered on the first delivery");
+            Assert.That(CallsFor(orderId), Has.Count.EqualTo(1), "webhook attempts");
+            Assert.That((await _host.Api.FindOrderAsync(orderId))?.Notified, Is.False, "the order is not marked notified");
+        }
     }
 
     private List<ReceivedWebhook> CallsFor(Guid orderId)

@@ -22,8 +22,12 @@ public sealed class ConsumerSettingsBindingTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(settings.MaxDeliver, Is.EqualTo(5));
-            Assert.That(settings.NakDelays, Is.EqualTo(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30) }));
+            Assert.That(settings.MaxDeliver, Is.EqualTo(-1), "no delivery limit: transient failures are retried until they succeed");
+            Assert.That(settings.HasDeliveryLimit, Is.False);
+            Assert.That(settings.NakDelays, Is.Empty, "no fixed schedule: exponential back-off");
+            Assert.That(settings.NakDelayFor(1), Is.InRange(TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2)), "first retry");
+            Assert.That(settings.NakDelayFor(4), Is.InRange(TimeSpan.FromSeconds(6.4), TimeSpan.FromSeconds(9.6)), "fourth retry: 8 s ± 20 %");
+            Assert.That(settings.NakDelayFor(40), Is.InRange(TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(6)), "capped at 5 min ± 20 %");
         }
     }
 

@@ -22,8 +22,16 @@ public sealed class ConsumerSettingsTests
     }
 
     [Test]
-    public void Without_delays_a_nak_redelivers_at_once()
+    public void Without_a_schedule_the_back_off_doubles_from_one_second_with_jitter_up_to_the_cap()
     {
-        Assert.That(new ConsumerSettings().NakDelayFor(3), Is.EqualTo(TimeSpan.Zero));
+        var settings = new ConsumerSettings { MaxRetryDelay = TimeSpan.FromSeconds(10) };
+        var delays = Enumerable.Range(0, 200).Select(_ => settings.NakDelayFor(3)).ToList();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(delays, Is.All.InRange(TimeSpan.FromSeconds(3.2), TimeSpan.FromSeconds(4.8)), "third retry: 4 s ± 20 %");
+            Assert.That(delays.Distinct().Count(), Is.GreaterThan(1), "jittered");
+            Assert.That(settings.NakDelayFor(30), Is.InRange(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(12)), "capped");
+        }
     }
 }

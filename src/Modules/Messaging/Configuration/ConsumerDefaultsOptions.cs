@@ -3,20 +3,23 @@ namespace OrderHost.Messaging.Configuration;
 /// <summary>Defaults every subscription starts from; a subscription may override any of them.</summary>
 public sealed class ConsumerDefaultsOptions
 {
-    /// <summary>Deliveries before a failing message is dead-lettered.</summary>
-    public int MaxDeliver { get; set; } = 5;
+    /// <summary>
+    /// Deliveries before a message that keeps failing is dead-lettered; -1 (the default): never — a transient
+    /// failure (a receiver or gateway that is down) is retried until it succeeds, and only poison is dead-lettered.
+    /// </summary>
+    public int MaxDeliver { get; set; } = -1;
 
     /// <summary>How long the server waits for an ack before redelivering.</summary>
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Used when <see cref="NakDelays"/> is not configured.</summary>
-    public static readonly IReadOnlyList<TimeSpan> DefaultNakDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
-
     /// <summary>
-    /// Delay before each redelivery after a transient failure; the last entry repeats. Empty means
-    /// <see cref="DefaultNakDelays"/>: the configuration binder appends to a pre-filled array instead of replacing it.
+    /// A fixed schedule of delays before each redelivery after a transient failure; the last entry repeats.
+    /// Empty (the default): exponential back-off from 1 s, doubling up to <see cref="MaxRetryDelay"/>, with jitter.
     /// </summary>
     public TimeSpan[] NakDelays { get; set; } = [];
+
+    /// <summary>The longest wait between two attempts of the exponential back-off.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Messages handled at once per consumer in this process.</summary>
     public int MaxConcurrency { get; set; } = 32;

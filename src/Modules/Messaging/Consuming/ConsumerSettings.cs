@@ -26,14 +26,26 @@ public sealed class ConsumerSettings
     /// <summary>How often a message delivered but not settled is reported in progress (+WIP): a third of <see cref="AckWait"/>.</summary>
     public TimeSpan ProgressInterval => AckWait / 3;
 
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Dead-letter after this many deliveries; no limit when it is not positive.</summary>
+    public bool HasDeliveryLimit => MaxDeliver > 0;
+
+    /// <summary>
+    /// The wait before the next attempt after delivery <paramref name="deliveryCount"/> failed: the configured schedule
+    /// (its last entry repeating), else 1 s doubling up to <see cref="MaxRetryDelay"/>, each ±20 % so that messages
+    /// failing together (an outage) do not all come back at the same instant.
+    /// </summary>
     public TimeSpan NakDelayFor(ulong deliveryCount)
     {
-        if (NakDelays.Length == 0)
+        var attempt = Math.Max(deliveryCount, 1);
+        if (NakDelays.Length > 0)
         {
-            return TimeSpan.Zero;
+            return NakDelays[(int)Math.Min(attempt - 1, (ulong)(NakDelays.Length - 1))];
         }
 
-        var index = (int)Math.Min(Math.Max(deliveryCount, 1) - 1, (ulong)(NakDelays.Length - 1));
-        return NakDelays[index];
+        var exponential = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(attempt - 1, 30)));
+        var capped = exponential < MaxRetryDelay ? exponential : MaxRetryDelay;
+        return capped * (0.8 + (0.4 * Random.Shared.NextDouble()));
     }
 }

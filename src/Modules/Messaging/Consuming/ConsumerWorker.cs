@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Topology;
 
 namespace OrderHost.Messaging.Consuming;
@@ -209,7 +210,9 @@ internal sealed partial class ConsumerWorker(
             try
             {
                 var consumer = await jetStream.GetConsumerAsync(stream, definition.DurableName, cancellationToken).ConfigureAwait(false);
-                _status.Observe(consumer.Info.NumPending, (ulong)consumer.Info.NumAckPending);
+                var info = consumer.Info;
+                var oldest = info.NumAckPending > 0 ? await OldestUnsettledAgeAsync(info.AckFloor.StreamSeq, cancellationToken).ConfigureAwait(false) : TimeSpan.Zero;
+                _status.Observe(info.NumPending, (ulong)info.NumAckPending, (ulong)info.NumRedelivered, oldest);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -233,6 +236,22 @@ internal sealed partial class ConsumerWorker(
             }
         }
         while (true);
+    }
+
+    /// <summary>The first message of this consumer's steps after its ack floor is the oldest not yet acknowledged.</summary>
+    private async Task<TimeSpan> OldestUnsettledAgeAsync(ulong ackFloor, CancellationToken cancellationToken)
+    {
+        var oldest = TimeSpan.Zero;
+        foreach (var filter in definition.Filters)
+        {
+            if (await StreamMessageGet.NextAsync(jetStream, stream, ackFloor + 1, filter, lagInterval, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                var age = timeProvider.GetUtcNow() - found.StoredAt;
+                oldest = age > oldest ? age : oldest;
+            }
+        }
+
+        return oldest;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} pulling {Subjects}")]

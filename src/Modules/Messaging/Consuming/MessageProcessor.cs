@@ -72,7 +72,7 @@ internal sealed partial class MessageProcessor(
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            if (delivery.DeliveryCount >= (ulong)definition.Settings.MaxDeliver)
+            if (definition.Settings.HasDeliveryLimit && delivery.DeliveryCount >= (ulong)definition.Settings.MaxDeliver)
             {
                 LogGivingUp(ex, delivery.DeliveryCount);
                 var reason = $"max deliveries ({definition.Settings.MaxDeliver}) reached; last error: {ex.GetType().Name}: {ex.Message}";

@@ -5,6 +5,8 @@ public sealed class ConsumerStatus(string name)
 {
     private long _pending;
     private long _ackPending;
+    private long _redelivered;
+    private double _oldestUnsettledSeconds;
 
     public string Name { get; } = name;
 
@@ -15,6 +17,12 @@ public sealed class ConsumerStatus(string name)
     public long Pending => Interlocked.Read(ref _pending);
 
     public long AckPending => Interlocked.Read(ref _ackPending);
+
+    /// <summary>Messages delivered more than once and not yet acknowledged: being retried.</summary>
+    public long Redelivered => Interlocked.Read(ref _redelivered);
+
+    /// <summary>Age of the oldest message delivered and not yet acknowledged (0 when none).</summary>
+    public double OldestUnsettledSeconds => Volatile.Read(ref _oldestUnsettledSeconds);
 
     internal void MarkRunning()
     {
@@ -30,9 +38,11 @@ public sealed class ConsumerStatus(string name)
 
     internal void MarkStopped() => Running = false;
 
-    internal void Observe(ulong pending, ulong ackPending)
+    internal void Observe(ulong pending, ulong ackPending, ulong redelivered, TimeSpan oldestUnsettled)
     {
         Interlocked.Exchange(ref _pending, (long)pending);
         Interlocked.Exchange(ref _ackPending, (long)ackPending);
+        Interlocked.Exchange(ref _redelivered, (long)redelivered);
+        Volatile.Write(ref _oldestUnsettledSeconds, oldestUnsettled.TotalSeconds);
     }
 }

@@ -35,6 +35,15 @@ public sealed class MessagingMetrics
             () => status.Consumers.Select(c => new Measurement<long>(c.AckPending, new KeyValuePair<string, object?>("consumer", c.Name))),
             description: "Messages delivered and not yet acknowledged.");
         meter.CreateObservableGauge(
+            "orderhost.consumer.redelivered_messages",
+            () => status.Consumers.Select(c => new Measurement<long>(c.Redelivered, new KeyValuePair<string, object?>("consumer", c.Name))),
+            description: "Messages delivered more than once and not yet acknowledged: being retried after transient failures.");
+        meter.CreateObservableGauge(
+            "orderhost.consumer.oldest_unsettled_age",
+            () => status.Consumers.Select(c => new Measurement<double>(c.OldestUnsettledSeconds, new KeyValuePair<string, object?>("consumer", c.Name))),
+            unit: "s",
+            description: "Age (since it was stored) of the oldest message delivered to the consumer and not yet acknowledged; 0 when none.");
+        meter.CreateObservableGauge(
             "orderhost.nats.connected",
             () => connections.Open.All(c => c.ConnectionState == NatsConnectionState.Open) ? 1 : 0,
             description: "1 while every NATS connection of this process is open, else 0.");

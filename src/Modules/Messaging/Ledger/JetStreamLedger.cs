@@ -13,13 +13,9 @@ internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, T
     /// <summary>"wrong last sequence": the stream leader refused a conditional append.</summary>
     internal const int WrongLastSequence = 10071;
 
-    /// <summary>"no message found" for a stream message get.</summary>
-    private const int NoMessageFound = 10037;
-
     /// <summary>More than any history holds subjects (an order has four steps).</summary>
     private const int HistoryBatch = 64;
 
-    private readonly string _getSubject = $"{jetStream.Opts.Prefix}.STREAM.MSG.GET.{stream}";
     private readonly string _directGetSubject = $"{jetStream.Opts.Prefix}.DIRECT.GET.{stream}";
 
     public async Task<AppendResult> AppendAsync<TEvent>(
@@ -67,36 +63,14 @@ internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, T
         return new AppendResult(ack.Seq, ack.Duplicate, Refused: false);
     }
 
-    public async Task<StoredEvent?> ReadLastAsync(string filter, CancellationToken cancellationToken)
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new LastBySubjectRequest(filter), LedgerJsonContext.Default.LastBySubjectRequest);
-        var reply = await jetStream.Connection.RequestAsync(
-            _getSubject,
-            body,
-            requestSerializer: NatsRawSerializer<byte[]>.Default,
-            replySerializer: NatsRawSerializer<byte[]>.Default,
-            replyOpts: new NatsSubOpts { Timeout = requestTimeout },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (reply.Headers?.Code is { } code and not 0)
-        {
-            throw new InvalidOperationException($"Reading the last message of '{filter}' failed: {code} {reply.Headers.MessageText}.");
-        }
-
-        var response = JsonSerializer.Deserialize(reply.Data ?? [], LedgerJsonContext.Default.StreamMessageResponse)
-            ?? throw new InvalidOperationException($"Reading the last message of '{filter}' got an empty answer.");
-        if (response.Error is { ErrCode: NoMessageFound })
-        {
-            return null;
-        }
-
-        if (response.Error is { } error)
-        {
-            throw new InvalidOperationException($"Reading the last message of '{filter}' failed: {error.Code}/{error.ErrCode} {error.Description}.");
-        }
-
-        var message = response.Message ?? throw new InvalidOperationException($"Reading the last message of '{filter}' got neither a message nor an error.");
-        return new StoredEvent(message.Subject, message.Seq, message.Time is { } time ? ServerTime.Parse(time) : default, message.Data ?? []);
-    }
+    public Task<StoredEvent?> ReadLastAsync(string filter, CancellationToken cancellationToken)
+        => StreamMessageGet.RequestAsync(
+            jetStream,
+            stream,
+            JsonSerializer.SerializeToUtf8Bytes(new LastBySubjectRequest(filter), LedgerJsonContext.Default.LastBySubjectRequest),
+            $"the last message of '{filter}'",
+            requestTimeout,
+            cancellationToken);
 
     public async Task<IReadOnlyList<StoredEvent>> ReadLastPerSubjectAsync(string filter, CancellationToken cancellationToken)
     {

@@ -4,6 +4,10 @@ namespace OrderHost.Messaging.Ledger;
 
 internal sealed record LastBySubjectRequest([property: JsonPropertyName("last_by_subj")] string LastBySubject);
 
+internal sealed record NextBySubjectRequest(
+    [property: JsonPropertyName("seq")] ulong Sequence,
+    [property: JsonPropertyName("next_by_subj")] string NextBySubject);
+
 internal sealed record MultiLastRequest(
     [property: JsonPropertyName("multi_last")] IReadOnlyList<string> MultiLast,
     [property: JsonPropertyName("batch")] int Batch);
@@ -24,6 +28,7 @@ internal sealed record ApiErrorBody(
     [property: JsonPropertyName("description")] string? Description);
 
 [JsonSerializable(typeof(LastBySubjectRequest))]
+[JsonSerializable(typeof(NextBySubjectRequest))]
 [JsonSerializable(typeof(MultiLastRequest))]
 [JsonSerializable(typeof(StreamMessageResponse))]
 internal sealed partial class LedgerJsonContext : JsonSerializerContext;

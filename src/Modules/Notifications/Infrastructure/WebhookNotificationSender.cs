@@ -2,13 +2,15 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OrderHost.Messaging.Events;
 
 namespace OrderHost.Notifications.Infrastructure;
 
 /// <summary>
 /// POSTs each notification to the configured URL with Standard Webhooks headers. The webhook id is
-/// the notification id, the same on every attempt, so the receiver can drop repeats. A non-2xx
-/// answer or a time-out throws: the message is redelivered with back-off.
+/// the notification id, the same on every attempt, so the receiver can drop repeats. A 5xx, a 408,
+/// 425 or 429, a time-out or a lost connection throws: the message is retried with back-off until the
+/// receiver takes it. Any other 4xx is a refusal that no retry changes: the message is dead-lettered.
 /// </summary>
 internal sealed partial class WebhookNotificationSender(
     HttpClient http,
@@ -50,6 +52,12 @@ internal sealed partial class WebhookNotificationSender(
 
         using (response)
         {
+            if (IsRefusal(response.StatusCode))
+            {
+                // The receiver understood and refused: the same request can never succeed, so it is dead-lettered now.
+                throw new PermanentMessageException($"Webhook {webhook.Url} refused the notification: {(int)response.StatusCode}.");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException($"Webhook {webhook.Url} answered {(int)response.StatusCode}.", null, response.StatusCode);
@@ -58,6 +66,10 @@ internal sealed partial class WebhookNotificationSender(
 
         LogDelivered(notification.OrderId, notification.Kind, notification.NotificationId);
     }
+
+    /// <summary>A 4xx other than time-out (408), too early (425) and too many requests (429), which say "later".</summary>
+    private static bool IsRefusal(System.Net.HttpStatusCode status)
+        => (int)status is >= 400 and < 500 and not (408 or 425 or 429);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivered: order {OrderId} {Kind} (webhook-id {WebhookId})")]
     private partial void LogDelivered(Guid orderId, string kind, string webhookId);
