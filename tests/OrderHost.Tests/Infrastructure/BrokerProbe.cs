@@ -48,13 +48,20 @@ public sealed class BrokerProbe : IAsyncDisposable
     public static string FilterFor(string subject)
         => subject.Contains('*') || subject.Contains('>') || LedgerSubjects.IdOf(subject) is not null ? subject : LedgerSubjects.StepFilter(subject);
 
-    /// <summary>How many messages on <paramref name="subject"/> name each order (the events' <c>orderId</c>).</summary>
+    /// <summary>
+    /// How many messages of a step each order has: the per-order subjects' counts, from the stream leader's
+    /// stream info (an ordered consumer may be placed on a follower that is still catching up).
+    /// </summary>
     public async Task<IReadOnlyDictionary<Guid, int>> CountByOrderAsync(string subject)
     {
+        var info = await JetStream.GetStreamAsync(OrdersStream, new StreamInfoRequest { SubjectsFilter = FilterFor(subject) });
         var counts = new Dictionary<Guid, int>();
-        foreach (var orderId in await ReadOrderIdsAsync(subject))
+        foreach (var (stored, count) in info.Info.State.Subjects ?? new Dictionary<string, long>())
         {
-            counts[orderId] = counts.GetValueOrDefault(orderId) + 1;
+            if (LedgerSubjects.IdOf(stored) is { } orderId)
+            {
+                counts[orderId] = counts.GetValueOrDefault(orderId) + (int)count;
+            }
         }
 
         return counts;
