@@ -39,6 +39,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<TopologyProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<TopologyProvisioner>());
         services.AddHostedService<DurabilityCheck>();
+        services.AddHostedService<JetStreamStatsPoller>();
 
         // Operator tools speak as the operator identity.
         services.AddSingleton(sp => new DeadLetterStore(

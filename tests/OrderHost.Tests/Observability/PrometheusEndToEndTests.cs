@@ -4,7 +4,7 @@ namespace OrderHost.Tests.Observability;
 
 /// <summary>
 /// A real Prometheus scrapes the running host's /metrics every second: the target is up and the
-/// contract's counters arrive with the values the host produced.
+/// contract's counters arrive with the values the host produced, and so do the streams' and the server's gauges.
 /// </summary>
 [TestFixture]
 public sealed class PrometheusEndToEndTests : NatsServerFixture
@@ -18,7 +18,13 @@ public sealed class PrometheusEndToEndTests : NatsServerFixture
     [OneTimeSetUp]
     public async Task StartHostAndPrometheusAsync()
     {
-        _host = await RunningOrderHost.StartAsync(Server);
+        _host = await RunningOrderHost.StartAsync(
+            Server,
+            new Dictionary<string, string?>
+            {
+                ["Nats:StatsInterval"] = "00:00:00.500",
+                ["Nats:MonitoringUrl"] = Server.MonitoringUrl,
+            });
         try
         {
             _prometheus = await PrometheusServer.StartAsync(_host.Api.BaseAddress);
@@ -70,6 +76,24 @@ public sealed class PrometheusEndToEndTests : NatsServerFixture
         await ExpectAsync($"sum(orderhost_notifications_sent_total{{job=\"{PrometheusServer.Job}\"}})", Orders);
         await ExpectAsync($"sum(orderhost_order_e2e_duration_seconds_count{{job=\"{PrometheusServer.Job}\"}})", Orders);
         await ExpectAsync($"max(orderhost_nats_connected{{job=\"{PrometheusServer.Job}\"}})", 1);
+    }
+
+    [Test]
+    public async Task Prometheus_scrapes_the_streams_against_their_limits_and_the_servers_state()
+    {
+        var job = $"job=\"{PrometheusServer.Job}\"";
+        // Whether or not the other test's orders came first: compared with the stream as it stands once settled.
+        await Broker.WaitUntilSettledAsync(Patience);
+        var ledger = (await Broker.JetStream.GetStreamAsync(BrokerProbe.OrdersStream)).Info.State;
+
+        await ExpectAsync($"count(orderhost_stream_has_leader{{{job}}} == 1)", 4);
+        await ExpectAsync($"max(orderhost_stream_last_sequence{{{job},stream=\"ORDERS\"}})", ledger.LastSeq);
+        await ExpectAsync($"max(orderhost_stream_messages{{{job},stream=\"ORDERS\"}}) / max(orderhost_stream_limit_messages{{{job},stream=\"ORDERS\"}})", ledger.Messages / 10_000_000d);
+        await ExpectAsync($"max(orderhost_stream_limit_bytes{{{job},stream=\"ORDERS_DLQ\"}})", 1L * 1024 * 1024 * 1024);
+        await ExpectAsync($"count(orderhost_stream_limit_age_seconds{{{job}}})", 4);
+        await ExpectAsync($"count(orderhost_nats_server_connections{{{job}}} >= 1)", 1);
+        await ExpectAsync($"max(orderhost_nats_server_cluster_size{{{job}}})", 1);
+        await ExpectAsync($"count(orderhost_nats_server_storage_used_bytes{{{job}}} > 0)", 1);
     }
 
     private async Task ExpectAsync(string promql, double expected)

@@ -10,10 +10,14 @@ public sealed class NatsOptions
 
     /// <summary>
     /// The servers' HTTP monitoring URL(s), comma-separated: where the host reads each server's fsync
-    /// setting at start (NATS tells it only to the system account). Empty: not read, and a one-replica
-    /// stream counts as at risk.
+    /// setting at start and its connections and storage every <see cref="StatsInterval"/> (NATS tells
+    /// them only to the system account). Empty: not read, a one-replica stream counts as at risk, and
+    /// no server metrics are exported.
     /// </summary>
     public string MonitoringUrl { get; set; } = "http://127.0.0.1:8222";
+
+    /// <summary>How often the streams' state and limits, and the servers' state, are read for the metrics.</summary>
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Client name shown in the server's connection reports.</summary>
     public string ClientName { get; set; } = "orderhost";

@@ -12,7 +12,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _loopRestarts;
     private readonly Counter<long> _appends;
 
-    public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, NatsConnections connections)
+    public MessagingMetrics(IMeterFactory meterFactory, MessagingStatus status, NatsConnections connections, TimeProvider timeProvider)
     {
         var meter = meterFactory.Create(MessagingTelemetry.MeterName);
         _handled = meter.CreateCounter<long>("orderhost.messages.handled", description: "Messages handled, by consumer and outcome (ack, nak, term).");
@@ -51,6 +51,7 @@ public sealed class MessagingMetrics
             "orderhost.durability.at_risk",
             () => (status.Durability ?? []).Select(d => new Measurement<int>(d.AtRisk ? 1 : 0, new KeyValuePair<string, object?>("stream", d.Stream))),
             description: "1 when a single power loss can lose messages the stream acknowledged (one replica, server not fsyncing before acks, or not known), else 0; read at start.");
+        JetStreamGauges.Register(meter, status, timeProvider);
     }
 
     public void Handled(string consumer, string outcome, double seconds)

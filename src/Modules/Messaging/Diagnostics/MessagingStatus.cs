@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace OrderHost.Messaging.Diagnostics;
 
-/// <summary>What readiness and the lag gauges read: topology state and each consume loop's state.</summary>
+/// <summary>What readiness and the gauges read: topology state, each consume loop's state, the streams' and servers' state.</summary>
 public sealed class MessagingStatus
 {
     private readonly ConcurrentDictionary<string, ConsumerStatus> _consumers = new(StringComparer.Ordinal);
@@ -16,6 +16,12 @@ public sealed class MessagingStatus
     /// <summary>Per stream, whether a single power loss can lose acknowledged messages; null until checked after provisioning.</summary>
     public IReadOnlyList<StreamDurability>? Durability { get; private set; }
 
+    /// <summary>The streams the host provisions, as last read for the metrics; empty until first read.</summary>
+    public IReadOnlyList<StreamStats> Streams { get; private set; } = [];
+
+    /// <summary>The servers whose monitoring endpoint answered the last read; empty without <c>Nats:MonitoringUrl</c>.</summary>
+    public IReadOnlyList<ServerState> Servers { get; private set; } = [];
+
     public ConsumerStatus Consumer(string name) => _consumers.GetOrAdd(name, n => new ConsumerStatus(n));
 
     internal void MarkProvisioned()
@@ -27,4 +33,8 @@ public sealed class MessagingStatus
     internal void MarkProvisioningFailed(string error) => ProvisioningError = error;
 
     internal void MarkDurability(IReadOnlyList<StreamDurability> durability) => Durability = durability;
+
+    internal void MarkStreams(IReadOnlyList<StreamStats> streams) => Streams = streams;
+
+    internal void MarkServers(IReadOnlyList<ServerState> servers) => Servers = servers;
 }
