@@ -96,8 +96,9 @@ internal sealed class BenchOptions
           --sync-interval VALUE   nats-server jetstream sync_interval for all but pipeline-sync-always
                                   (default 1s, as in nats-server.conf; 'default' = server default, 2 min)
           --raw-double-ack        raw relay: double acks (server-confirmed), as the host's consumers use
-          --guarded-without a,b   raw-guarded relay: leave out any of lookup, record, double-ack, projection, to
-                                  measure what each costs (the pipeline always has them all)
+          --guarded-without a,b   raw-guarded relay: leave out any of read (the leader read), condition (the append's
+                                  expected last subject sequence), double-ack, to measure what each costs (the
+                                  pipeline always has them all)
           --nats-url URL          use this loopback server instead of starting one per scenario
                                   (no fresh store per run; pipeline-sync-always is skipped)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
@@ -240,7 +241,7 @@ internal sealed class BenchOptions
         => [.. GuardedPartsByName.Where(p => parts.HasFlag(p.Part)).Select(p => p.Name)];
 
     private static readonly (string Name, GuardedParts Part)[] GuardedPartsByName =
-        [("lookup", GuardedParts.Lookup), ("record", GuardedParts.Record), ("double-ack", GuardedParts.DoubleAck), ("projection", GuardedParts.Projection)];
+        [("read", GuardedParts.Read), ("condition", GuardedParts.Condition), ("double-ack", GuardedParts.DoubleAck)];
 
     private static GuardedParts ParseGuardedParts(string value)
     {

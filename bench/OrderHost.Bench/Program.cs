@@ -186,7 +186,7 @@ var report = new BenchReport(
         options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(options.SyncInterval) : BenchEnvironment.ExternalSyncLabel,
         OrderFactory.CreatedPayloadBytes,
         OrderFactory.HttpBodyBytes,
-        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout), HostConsumerSettings.BatchKeyLookups)),
+        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout), HostSettings.Consumers.DoubleAck)),
     ReportWriter.Summarize(results, options.Runs, options.GuardedWithout == GuardedParts.None),
     failures,
     ReportWriter.Notes(hostProcess is not null));

@@ -51,6 +51,9 @@ internal sealed record RunMetrics
     /// <summary>Messages the server sent to clients per order (deliveries, replies).</summary>
     public double? ServerMsgsOutPerOrder { get; init; }
 
+    /// <summary>Of <see cref="ServerMsgsOutPerOrder"/>, the deliveries to the benchmark's own observer of the last step (not the system's work).</summary>
+    public double? ObserverMsgsPerOrder { get; init; }
+
     public double PeakWorkingSetMb { get; init; }
 
     public double AllocBytesPerOrder { get; init; }
@@ -112,6 +115,7 @@ internal sealed record RunMetrics
         ServerCpuSPer1kOrders = Med(runs, r => r.ServerCpuSPer1kOrders),
         ServerMsgsInPerOrder = Med(runs, r => r.ServerMsgsInPerOrder),
         ServerMsgsOutPerOrder = Med(runs, r => r.ServerMsgsOutPerOrder),
+        ObserverMsgsPerOrder = Med(runs, r => r.ObserverMsgsPerOrder),
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
         HostProcessCpuSPer1kOrders = Med(runs, r => r.HostProcessCpuSPer1kOrders),
@@ -216,7 +220,7 @@ internal sealed record BenchSettings(
     int HttpBodyBytes,
     RawRelaySettings Raw);
 
-internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout, bool BatchKeyLookups);
+internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout, bool GuardedDoubleAck);
 
 internal sealed record BenchReport(
     DateTimeOffset StartedAt,

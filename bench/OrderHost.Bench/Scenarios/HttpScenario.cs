@@ -32,6 +32,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         var postTicks = new long[orders];
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var seenBefore = observer.Seen;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
@@ -57,7 +58,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
         {
             Accepted = accepted,
             NotAccepted = failures.Count,

@@ -5,9 +5,9 @@ using OrderHost.Bench.Reporting;
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
-/// The real modules in one in-process host; real OrderCreated events (v7 order ids, the proper
-/// Nats-Msg-Id) published straight onto <c>orders.created</c> by a pipelined publisher.
-/// An order is complete when its <c>orders.notified</c> is observed.
+/// The real modules in one host; real OrderCreated events (v7 order ids, the proper Nats-Msg-Id) appended
+/// straight onto <c>orders.created.{id}</c> by a pipelined publisher, with the condition the host's intake sets
+/// (no history yet). An order is complete when its <c>orders.notified.{id}</c> is observed.
 /// </summary>
 internal sealed class PipelineScenario(BenchContext context, string name, string? syncInterval, int orders) : IScenario
 {
@@ -36,6 +36,7 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
         var counters = new PublishCounters();
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var seenBefore = observer.Seen;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -48,7 +49,7 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var metrics = await Measure.WithHopsAsync(
-            Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+            Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore), env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 

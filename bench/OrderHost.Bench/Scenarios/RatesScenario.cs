@@ -42,6 +42,7 @@ internal sealed class RatesScenario(BenchContext context) : PerRateScenario(cont
 
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var seenBefore = observer.Seen;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -54,7 +55,7 @@ internal sealed class RatesScenario(BenchContext context) : PerRateScenario(cont
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
         {
             Accepted = accepted,
             NotAccepted = failures.Count,

@@ -1,6 +1,6 @@
-using NATS.Client.KeyValueStore;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -11,33 +11,34 @@ namespace OrderHost.Bench.Scenarios;
 /// </summary>
 internal sealed class RelayRig : IAsyncDisposable
 {
+    // As the host: nothing consumes the last step; the benchmark's observer sees it.
     private static readonly (string Durable, string[] Filters)[] GuardedConsumers =
     [
-        (GuardedRelay.PaymentsDurable, [RawScenario.CreatedSubject]),
-        (GuardedRelay.NotificationsDurable, [RawScenario.PaidSubject]),
-        (GuardedRelay.ProjectionDurable, [RawScenario.CreatedSubject, RawScenario.PaidSubject, RawScenario.NotifiedSubject]),
+        (GuardedRelay.PaymentsDurable, [LedgerSubjects.StepFilter(RawScenario.CreatedSubject)]),
+        (GuardedRelay.NotificationsDurable, [LedgerSubjects.StepFilter(RawScenario.PaidSubject)]),
     ];
 
     private readonly NatsConnection _connection;
     private readonly CancellationTokenSource _stop;
     private readonly RawScenario.SinkTarget _sink;
     private readonly NotifiedObserver? _observer;
-    private readonly GuardedRelay.Stores? _stores;
 
-    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, GuardedRelay.Stores? stores, Task[] loops)
+    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, Task[] loops)
     {
         _connection = connection;
         _stop = stop;
         _sink = sink;
         _observer = observer;
-        _stores = stores;
         Loops = loops;
     }
 
     /// <summary>End only on failure or disposal: watch them while waiting for completions.</summary>
     public Task[] Loops { get; }
 
-    /// <summary>Where completions go: the raw relay's sink, or (guarded) the observer of <c>bench.notified</c>.</summary>
+    /// <summary>The guarded relay's observer of <c>bench.notified.*</c>; null for the raw relay (its sink completes orders).</summary>
+    public NotifiedObserver? Observer => _observer;
+
+    /// <summary>Where completions go: the raw relay's sink, or (guarded) the observer of <c>bench.notified.*</c>.</summary>
     public CompletionTracker? Tracker
     {
         get => _observer is null ? _sink.Tracker : _observer.Tracker;
@@ -56,39 +57,27 @@ internal sealed class RelayRig : IAsyncDisposable
 
     public static async Task<RelayRig> StartAsync(BenchEnvironment env, bool guarded, BenchOptions options, CancellationToken cancellationToken)
     {
-        var omitted = options.GuardedWithout;
-        var consumers = guarded
-            ? GuardedConsumers.Where(c => c.Durable != GuardedRelay.ProjectionDurable || !omitted.HasFlag(GuardedParts.Projection))
-            : RawScenario.RelayConsumers;
-        await RawScenario.CreateTopologyAsync(env.JetStream, consumers, cancellationToken).ConfigureAwait(false);
+        await RawScenario.CreateTopologyAsync(env.JetStream, guarded ? GuardedConsumers : RawScenario.RelayConsumers, cancellationToken).ConfigureAwait(false);
         var connection = BenchEnvironment.NewConnection(env.Url, guarded ? "orderhost-bench-guarded-relay" : "orderhost-bench-relay");
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        GuardedRelay.Stores? stores = null;
         try
         {
             var js = new NatsJSContext(connection);
             var sink = new RawScenario.SinkTarget();
             if (!guarded)
             {
-                return new RelayRig(connection, stop, sink, null, null, RawScenario.StartRelays(js, sink, options, stop.Token));
+                return new RelayRig(connection, stop, sink, null, RawScenario.StartRelays(js, sink, options, stop.Token));
             }
 
-            stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
-            var defaults = HostConsumerSettings.Current;
-            var relay = new GuardedRelay(js, stores, defaults.MaxConcurrency, defaults.PullBatch, omitted);
+            var stream = await js.GetStreamAsync(RawScenario.StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var relay = GuardedRelay.ForHostSettings(js, stream, options.GuardedWithout);
 
-            // Complete when an ordered consumer sees bench.notified, as the pipeline's observer sees orders.notified.
-            var observer = await NotifiedObserver.StartAsync(
-                env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, msg => Guid.Parse(RawScenario.CorrelationOf(msg)), stop.Token).ConfigureAwait(false);
-            return new RelayRig(connection, stop, sink, observer, stores, [.. relay.Start(stop.Token), observer.Loop]);
+            // Complete when an ordered consumer sees bench.notified.*, as the pipeline's observer sees orders.notified.*.
+            var observer = await NotifiedObserver.StartAsync(env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, stop.Token).ConfigureAwait(false);
+            return new RelayRig(connection, stop, sink, observer, [.. relay.Start(stop.Token), observer.Loop]);
         }
         catch
         {
-            if (stores is not null)
-            {
-                await stores.DisposeAsync().ConfigureAwait(false);
-            }
-
             stop.Dispose();
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -103,11 +92,6 @@ internal sealed class RelayRig : IAsyncDisposable
         {
             // Its loop has ended with the others; a failure of it was reported while the run waited.
             await _observer.DisposeAsync().AsTask().ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        }
-
-        if (_stores is not null)
-        {
-            await _stores.DisposeAsync().ConfigureAwait(false);
         }
 
         _stop.Dispose();
