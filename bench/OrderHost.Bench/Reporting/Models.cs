@@ -207,7 +207,6 @@ internal sealed record BenchSettings(
     double WarmupS,
     IReadOnlyList<string> Scenarios,
     int Orders,
-    int SyncAlwaysOrders,
     int HttpOrders,
     int RateOrders,
     IReadOnlyList<int> Rates,
@@ -215,7 +214,7 @@ internal sealed record BenchSettings(
     int PublishWindow,
     int Warmup,
     double CompletionTimeoutS,
-    string SyncInterval,
+    IReadOnlyList<string> SyncIntervals,
     int OrderCreatedPayloadBytes,
     int HttpBodyBytes,
     RawRelaySettings Raw);

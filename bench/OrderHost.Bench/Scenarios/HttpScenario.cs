@@ -8,17 +8,17 @@ namespace OrderHost.Bench.Scenarios;
 /// POST /orders through Kestrel from <c>--concurrency</c> closed-loop HttpClient workers: accepted/s
 /// with the POST latency, then end-to-end completion (every accepted order reaches orders.notified).
 /// </summary>
-internal sealed class HttpScenario(BenchContext context) : IScenario
+internal sealed class HttpScenario(BenchContext context, string? syncInterval) : IScenario
 {
     public string Name => ScenarioNames.Http;
 
-    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
 
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: true, options.Concurrency, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: true, options.Concurrency, cancellationToken).ConfigureAwait(false);
         await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
         Task[] watched = [observer.Loop];
         var http = env.Http!;

@@ -9,9 +9,9 @@ namespace OrderHost.Bench.Scenarios;
 /// straight onto <c>orders.created.{id}</c> by a pipelined publisher, with the condition the host's intake sets
 /// (no history yet). An order is complete when its <c>orders.notified.{id}</c> is observed.
 /// </summary>
-internal sealed class PipelineScenario(BenchContext context, string name, string? syncInterval, int orders) : IScenario
+internal sealed class PipelineScenario(BenchContext context, string? syncInterval) : IScenario
 {
-    public string Name => name;
+    public string Name => ScenarioNames.Pipeline;
 
     public string SyncInterval => Measure.SyncLabel(context, syncInterval);
 
@@ -31,6 +31,7 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
             await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
+        var orders = options.Orders;
         var tracker = new CompletionTracker(orders);
         observer.Tracker = tracker;
         var counters = new PublishCounters();

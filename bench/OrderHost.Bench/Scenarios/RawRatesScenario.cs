@@ -12,7 +12,7 @@ namespace OrderHost.Bench.Scenarios;
 /// the host cannot either. Guarded (raw-guarded-rates), the relay makes the broker calls of the pipeline's
 /// guarantees as well: the floor of this design rather than of the flow.
 /// </summary>
-internal sealed class RawRatesScenario(BenchContext context, bool guarded) : PerRateScenario(context)
+internal sealed class RawRatesScenario(BenchContext context, bool guarded, string? syncInterval) : PerRateScenario(context, syncInterval)
 {
     public override string Name => guarded ? ScenarioNames.RawGuardedRates : ScenarioNames.RawRates;
 
@@ -20,7 +20,7 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded) : Per
     {
         var options = Context.Options;
         var label = Measure.Label(name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(Context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(Context, ServerSyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
         await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
         if (options.Warmup > 0)
         {

@@ -17,7 +17,7 @@ namespace OrderHost.Bench.Scenarios;
 /// Guarded (raw-guarded), the relay makes every broker call of the pipeline's guarantees as well (<see cref="GuardedRelay"/>):
 /// the pipeline's orders/s over that row is what the host itself costs.
 /// </summary>
-internal sealed class RawScenario(BenchContext context, bool guarded) : IScenario
+internal sealed class RawScenario(BenchContext context, bool guarded, string? syncInterval) : IScenario
 {
     public const string StreamName = "BENCH";
 
@@ -35,13 +35,13 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
     /// <summary>The relay's step subjects, in the order of the flow (for the per-hop analysis).</summary>
     public static (string Created, string Paid, string Notified) Subjects => (CreatedSubject, PaidSubject, NotifiedSubject);
 
-    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
 
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
         await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
         if (options.Warmup > 0)
         {
