@@ -51,6 +51,12 @@ internal sealed class BenchOptions
     /// </summary>
     public IReadOnlyList<string?> SyncIntervals { get; private set; } = ["1s"];
 
+    /// <summary>
+    /// Growth rows: the pipeline with this many finished orders already in ORDERS, per count (none by default;
+    /// the prefill of a million orders takes minutes, see bench/README.md).
+    /// </summary>
+    public IReadOnlyList<int> Growth { get; private set; } = [];
+
     public string? OutputDirectory { get; private set; }
 
     /// <summary>Raw relay: wait for the server to confirm every ack, as the host's consumers do by default.</summary>
@@ -72,18 +78,24 @@ internal sealed class BenchOptions
 
     public static string Usage => """
         OrderHost benchmark: raw NATS relay ceiling, the real modules (in-process, or the shipped host as a
-        separate process), HTTP, fixed-rate latency, durable beside lazy fsync.
+        separate process), HTTP, fixed-rate latency, growth of the ledger, durable beside lazy fsync.
 
         usage: bench/run.sh [options]
 
-          --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
+          --quick                 small counts (300 orders per scenario, 1 run, one growth row of 1000 stored orders):
+                                  proves the harness works (CI)
           --runs N                runs per scenario; the report shows the median (default 3, quick 1)
           --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
                                   before measuring, so the JIT has tiered up the hot paths (default 20, quick 0,
                                   0 with --host-process: its host is fresh in every run)
           --scenarios a,b,...     any of: raw, raw-guarded, pipeline, http, raw-rates, raw-guarded-rates, rates
                                   (default: all)
-          --orders N              orders per run of raw, raw-guarded and pipeline (default 20000)
+          --orders N              orders per run of raw, raw-guarded, pipeline and the growth rows (default 20000)
+          --growth N1,N2,...      growth rows: the pipeline with N finished orders (created, paid, notified) already
+                                  in ORDERS before the host starts, its consumers past them; reports the prefill
+                                  time and nats-server's resident memory (default none; quick 1000). A prefill
+                                  longer than 10 minutes fails its row (1,000,000 orders: about a minute on 2 cores
+                                  at 1s). No discarded warm-up runs (each would prefill again): run pipeline first
           --http-orders N         orders per run of http (default 5000)
           --rates R1,R2,...       target rates in orders/s for the rates scenario (default 500,1000,2000)
           --rate-orders N         orders per rate, for raw-rates, raw-guarded-rates and rates (default 10000)
@@ -101,7 +113,7 @@ internal sealed class BenchOptions
                                   expected last subject sequence), double-ack, to measure what each costs (the
                                   pipeline always has them all)
           --nats-url URL          use this loopback server instead of starting one per scenario
-                                  (no fresh store per run; one sync interval, the server's)
+                                  (no fresh store per run; one sync interval, the server's; no growth rows)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
           --host-process          run the host as shipped, in a child process per run (dotnet OrderHost.dll: Server GC,
                                   appsettings.json logging, output drained and discarded) instead of in-process; the
@@ -124,6 +136,7 @@ internal sealed class BenchOptions
 
             // Both settings, so that CI runs the durable one (fsync before every acknowledgement) too.
             o.SyncIntervals = ["1s", "always"];
+            o.Growth = [1_000];
             o.HttpOrders = 300;
             o.RateOrders = 300;
             o.Warmup = 100;
@@ -165,6 +178,9 @@ internal sealed class BenchOptions
                     break;
                 case "--orders":
                     o.Orders = PositiveInt(args, ref i);
+                    break;
+                case "--growth":
+                    o.Growth = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => ParsePositive(n, arg))];
                     break;
                 case "--http-orders":
                     o.HttpOrders = PositiveInt(args, ref i);
@@ -218,10 +234,11 @@ internal sealed class BenchOptions
             throw new ArgumentException("--sync-interval needs at least one value.");
         }
 
-        // An external server has one fsync setting.
+        // An external server has one store and one fsync setting, and its stream cannot be prefilled afresh.
         if (o.NatsUrl is not null)
         {
             o.SyncIntervals = [o.SyncIntervals[0]];
+            o.Growth = [];
         }
 
         // A child host is fresh in every run, so discarded runs warm nothing that is measured: instead each
@@ -313,4 +330,7 @@ internal static class ScenarioNames
     public const string Rates = "rates";
     public const string RawRates = "raw-rates";
     public const string RawGuardedRates = "raw-guarded-rates";
+
+    /// <summary>Rows <c>growth@N</c>: the pipeline over a ledger already holding N orders (<c>--growth</c>).</summary>
+    public const string Growth = "growth";
 }

@@ -89,8 +89,9 @@ if (hostDll is not null)
         "appsettings.json as shipped (Default: Information); stdout and stderr to pipes, drained and discarded",
         ["alloc_bytes_per_order", "gen0/gen1/gen2", "thread_pool_threads"]);
 }
+var growthNames = options.Growth.Select(n => FormattableString.Invariant($"{ScenarioNames.Growth}@{n}"));
 Console.Error.WriteLine(FormattableString.Invariant(
-    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios)} under sync_interval {string.Join(" and ", options.SyncIntervals.Select(NatsServerProcess.SyncIntervalLabel))}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
+    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios.Concat(growthNames))} under sync_interval {string.Join(" and ", options.SyncIntervals.Select(NatsServerProcess.SyncIntervalLabel))}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
 Console.Error.WriteLine(binary is null
     ? $"bench: external nats-server at {options.NatsUrl}"
     : $"bench: nats-server {binaryVersion} ({binary}), a fresh one per run on 127.0.0.1");
@@ -108,7 +109,7 @@ foreach (var syncInterval in options.SyncIntervals)
         {
             ScenarioNames.Raw => new RawScenario(context, guarded: false, syncInterval),
             ScenarioNames.RawGuarded => new RawScenario(context, guarded: true, syncInterval),
-            ScenarioNames.Pipeline => new PipelineScenario(context, syncInterval),
+            ScenarioNames.Pipeline => new PipelineScenario(context, syncInterval, prefill: 0),
             ScenarioNames.Http => new HttpScenario(context, syncInterval),
             ScenarioNames.RawRates => new RawRatesScenario(context, guarded: false, syncInterval),
             ScenarioNames.RawGuardedRates => new RawRatesScenario(context, guarded: true, syncInterval),
@@ -116,6 +117,8 @@ foreach (var syncInterval in options.SyncIntervals)
             _ => throw new InvalidOperationException($"unknown scenario {name}"),
         });
     }
+
+    scenarios.AddRange(options.Growth.Select(orders => new PipelineScenario(context, syncInterval, orders)));
 }
 
 var results = new List<RunResult>();
@@ -125,7 +128,7 @@ foreach (var scenario in scenarios)
 {
     // Discarded runs first, until the warm-up time is spent: the process JIT-compiles and tiers up the hot paths.
     var warmupEnds = Stopwatch.GetTimestamp() + (long)(options.WarmupTime.TotalSeconds * Stopwatch.Frequency);
-    for (var warmup = 1; options.WarmupTime > TimeSpan.Zero && !cancelled && (warmup == 1 || Stopwatch.GetTimestamp() < warmupEnds); warmup++)
+    for (var warmup = 1; options.WarmupTime > TimeSpan.Zero && scenario.WarmsUpWithDiscardedRuns && !cancelled && (warmup == 1 || Stopwatch.GetTimestamp() < warmupEnds); warmup++)
     {
         cancelled = await RunAsync(scenario, 1 - warmup, discarded: true);
     }
@@ -160,6 +163,7 @@ var report = new BenchReport(
         options.WarmupTime.TotalSeconds,
         options.Scenarios,
         options.Orders,
+        options.Growth,
         options.HttpOrders,
         options.RateOrders,
         options.Rates,

@@ -54,6 +54,21 @@ internal sealed record RunMetrics
     /// <summary>Of <see cref="ServerMsgsOutPerOrder"/>, the deliveries to the benchmark's own observer of the last step (not the system's work).</summary>
     public double? ObserverMsgsPerOrder { get; init; }
 
+    /// <summary>nats-server's peak resident set (VmRSS) during the measured phase, sampled every 50 ms.</summary>
+    public double? ServerPeakRssMb { get; init; }
+
+    /// <summary>Growth rows: finished orders stored in ORDERS before the host started.</summary>
+    public int? PrefilledOrders { get; init; }
+
+    /// <summary>Growth rows: how long storing them took (pipelined publishes, not measured otherwise).</summary>
+    public double? PrefillS { get; init; }
+
+    /// <summary>Growth rows: the stream's size right after the prefill.</summary>
+    public double? PrefillStreamMb { get; init; }
+
+    /// <summary>Growth rows: nats-server's resident set right after the prefill, before the host started.</summary>
+    public double? ServerRssAfterPrefillMb { get; init; }
+
     public double PeakWorkingSetMb { get; init; }
 
     public double AllocBytesPerOrder { get; init; }
@@ -116,6 +131,11 @@ internal sealed record RunMetrics
         ServerMsgsInPerOrder = Med(runs, r => r.ServerMsgsInPerOrder),
         ServerMsgsOutPerOrder = Med(runs, r => r.ServerMsgsOutPerOrder),
         ObserverMsgsPerOrder = Med(runs, r => r.ObserverMsgsPerOrder),
+        ServerPeakRssMb = Med(runs, r => r.ServerPeakRssMb),
+        PrefilledOrders = runs[0].PrefilledOrders,
+        PrefillS = Med(runs, r => r.PrefillS),
+        PrefillStreamMb = Med(runs, r => r.PrefillStreamMb),
+        ServerRssAfterPrefillMb = Med(runs, r => r.ServerRssAfterPrefillMb),
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
         HostProcessCpuSPer1kOrders = Med(runs, r => r.HostProcessCpuSPer1kOrders),
@@ -207,6 +227,7 @@ internal sealed record BenchSettings(
     double WarmupS,
     IReadOnlyList<string> Scenarios,
     int Orders,
+    IReadOnlyList<int> Growth,
     int HttpOrders,
     int RateOrders,
     IReadOnlyList<int> Rates,

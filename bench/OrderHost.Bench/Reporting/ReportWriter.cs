@@ -46,7 +46,7 @@ internal static class ReportWriter
             {
                 OrdersPerSToRaw = Ratio(r.Median?.OrdersPerS, raw, r),
                 AcceptedPerSToRaw = Ratio(r.Median?.AcceptedPerS, raw, r),
-                OrdersPerSToRawGuarded = r.Scenario is ScenarioNames.Pipeline or ScenarioNames.Http ? Ratio(r.Median?.OrdersPerS, guarded, r) : null,
+                OrdersPerSToRawGuarded = r.Scenario is ScenarioNames.Pipeline or ScenarioNames.Http or ScenarioNames.Growth ? Ratio(r.Median?.OrdersPerS, guarded, r) : null,
             };
         })];
     }
@@ -96,16 +96,18 @@ internal static class ReportWriter
         }
 
         sb.AppendLine();
-        sb.AppendLine("Where the time goes: per hop, from the stream's store timestamps (created → paid: consumer pickup + handler + append of the payment event; paid → notified: the same for the notification), the messages nats-server exchanged with clients per order (/varz: publishes, acks, JetStream API requests in; deliveries and replies out; the observer's share is the benchmark's own ordered consumer of the last step, not the system's work):");
+        sb.AppendLine("Where the time goes: per hop, from the stream's store timestamps (created → paid: consumer pickup + handler + append of the payment event; paid → notified: the same for the notification), the messages nats-server exchanged with clients per order (/varz: publishes, acks, JetStream API requests in; deliveries and replies out; the observer's share is the benchmark's own ordered consumer of the last step, not the system's work), and nats-server's peak resident set:");
         sb.AppendLine();
-        sb.AppendLine($"| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order | of which to the observer | machine busy (cores) | of which other (cores) | consumers idle after ms |{(hostProcess ? " host log lines/order | host log B/order |" : string.Empty)}");
-        sb.AppendLine($"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|" : string.Empty)}");
+        sb.AppendLine($"| scenario | created→paid p50 ms | p99 ms | paid→notified p50 ms | p99 ms | server msgs in/order | out/order | of which to the observer | nats-server peak RSS MB | machine busy (cores) | of which other (cores) | consumers idle after ms |{(hostProcess ? " host log lines/order | host log B/order |" : string.Empty)}");
+        sb.AppendLine($"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|--:|" : string.Empty)}");
         foreach (var row in report.Scenarios.Where(r => r.Median is not null))
         {
             var x = row.Median!;
             var hostCells = hostProcess ? $" {D(x.HostProcessLogLinesPerOrder, "0.0")} | {D(x.HostProcessLogBytesPerOrder, "0")} |" : string.Empty;
-            sb.AppendLine(inv, $"| {Label(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.00")} | {D(x.ServerMsgsOutPerOrder, "0.00")} | {D(x.ObserverMsgsPerOrder, "0.00")} | {D(x.MachineBusyCores, "0.00")} | {D(x.OtherCores, "0.00")} | {D(x.SettleMs, "0")} |{hostCells}");
+            sb.AppendLine(inv, $"| {Label(row)} | {Ms(x.Hops?.CreatedToPaid?.P50Ms)} | {Ms(x.Hops?.CreatedToPaid?.P99Ms)} | {Ms(x.Hops?.PaidToNotified?.P50Ms)} | {Ms(x.Hops?.PaidToNotified?.P99Ms)} | {D(x.ServerMsgsInPerOrder, "0.00")} | {D(x.ServerMsgsOutPerOrder, "0.00")} | {D(x.ObserverMsgsPerOrder, "0.00")} | {D(x.ServerPeakRssMb, "0")} | {D(x.MachineBusyCores, "0.00")} | {D(x.OtherCores, "0.00")} | {D(x.SettleMs, "0")} |{hostCells}");
         }
+
+        AppendGrowth(sb, report, Label);
 
         sb.AppendLine();
         foreach (var note in report.Notes)
@@ -127,6 +129,40 @@ internal static class ReportWriter
         sb.AppendLine();
         sb.AppendLine(inv, $"Every run's numbers (p90, max, mean, GC counts, send lag, …): `{jsonName}`. Command: `{string.Join(' ', ["bench/run.sh", .. report.Arguments])}`");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The growth rows beside the pipeline row under the same sync interval (0 orders stored before): the cost per
+    /// order should not change with the ledger's size.
+    /// </summary>
+    private static void AppendGrowth(StringBuilder sb, BenchReport report, Func<ScenarioReport, string> label)
+    {
+        var growth = report.Scenarios.Where(r => r.Scenario == ScenarioNames.Growth && r.Median is not null).ToList();
+        if (growth.Count == 0)
+        {
+            return;
+        }
+
+        var hostProcess = report.HostProcess is not null;
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine();
+        sb.AppendLine("Growth: the pipeline with finished orders already in ORDERS (prefilled before the measured host started, its consumers past them), beside the pipeline row of the same invocation and sync interval (none stored). Cost per order should stay flat:");
+        sb.AppendLine();
+        sb.AppendLine($"| row | orders stored before | prefill s | prefill msgs/s | stream MB after prefill | nats-server RSS after prefill MB | orders/s | × pipeline | e2e p50 ms | e2e p99 ms | CPU s/1k orders (bench) | CPU s/1k orders (nats-server) |{(hostProcess ? " CPU s/1k orders (host process) |" : string.Empty)} server msgs in/order | out/order | nats-server peak RSS MB |");
+        sb.AppendLine($"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{(hostProcess ? "--:|" : string.Empty)}--:|--:|--:|");
+        foreach (var sync in growth.Select(r => r.SyncInterval).Distinct())
+        {
+            var pipeline = report.Scenarios.FirstOrDefault(r => r.Name == ScenarioNames.Pipeline && r.SyncInterval == sync && r.Median is not null);
+            foreach (var row in (pipeline is null ? growth : [pipeline, .. growth]).Where(r => r.SyncInterval == sync))
+            {
+                var x = row.Median!;
+                var stored = x.PrefilledOrders ?? 0;
+                var fillRate = x.PrefillS is > 0 ? stored * 3 / x.PrefillS : null;
+                var hostCell = hostProcess ? $" {D(x.HostProcessCpuSPer1kOrders, "0.000")} |" : string.Empty;
+                var toPipeline = row == pipeline ? null : Ratio(x.OrdersPerS, pipeline?.Median?.OrdersPerS, row);
+                sb.AppendLine(inv, $"| {label(row)} | {stored:#,0} | {D(x.PrefillS, "0.0")} | {N(fillRate)} | {D(x.PrefillStreamMb, "0")} | {D(x.ServerRssAfterPrefillMb, "0")} | {N(x.OrdersPerS)}{Spread(row)} | {Ratio(toPipeline)} | {Ms(x.EndToEnd?.P50Ms)} | {Ms(x.EndToEnd?.P99Ms)} | {D(x.CpuSPer1kOrders, "0.000")} | {D(x.ServerCpuSPer1kOrders, "0.000")} |{hostCell} {D(x.ServerMsgsInPerOrder, "0.00")} | {D(x.ServerMsgsOutPerOrder, "0.00")} | {D(x.ServerPeakRssMb, "0")} |");
+            }
+        }
     }
 
     /// <summary>The report's notes; <paramref name="hostProcess"/> (<c>--host-process</c>) changes what the bench figures cover.</summary>
@@ -152,6 +188,7 @@ internal static class ReportWriter
         $"machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process{(hostProcess ? ", the host process" : string.Empty)} nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed. /proc/stat is sampled at timer ticks, so at fixed moderate rates (short bursts between idle ticks) it reads low, below the sum of the per-process CPU columns, which are exact: compare it with them only at full speed.",
         "consumers idle after: an order counts as complete when its last event is stored, before the handler that appended it has acked its own message. Each warm-up and each measured phase ends only when every durable consumer has nothing pending or unacknowledged; this column is how long that took after the last completion. The measured CPU and message counts include that work; orders/s and e2e do not wait for it.",
         "sync_interval: how often nats-server fsyncs JetStream writes; 'always' fsyncs before every acknowledgement (durable against a power loss of the machine); each row names the setting its servers ran with.",
+        "growth@N: the pipeline after N finished orders (created, paid, notified on their own subjects, no message ids: older than any duplicate window) were stored with pipelined publishes while no host ran (a first host had declared the stream and its consumers, then stopped); the host's durable consumers were then reset past them (nats-server consumer reset), so the measured host never delivers them. No discarded warm-up runs for these rows (each would prefill again): the in-process JIT is warm from the rows before. nats-server RSS: VmRSS right after the prefill and the peak during the measured phase.",
     ];
 
     private static double? Ratio(double? value, double? raw, ScenarioReport row)
@@ -168,6 +205,7 @@ internal static class ReportWriter
             ScenarioNames.Rates => $"rates @ {row.Name.Split('@')[1]}/s",
             ScenarioNames.RawRates => $"raw @ {row.Name.Split('@')[1]}/s",
             ScenarioNames.RawGuardedRates => $"raw-guarded @ {row.Name.Split('@')[1]}/s",
+            ScenarioNames.Growth => string.Create(CultureInfo.InvariantCulture, $"pipeline, {long.Parse(row.Name.Split('@')[1], CultureInfo.InvariantCulture):#,0} stored"),
             _ => row.Name,
         };
 

@@ -11,6 +11,9 @@ internal interface IScenario
     /// <summary>The sync_interval its servers run with, as the report states it.</summary>
     string SyncInterval { get; }
 
+    /// <summary>Whether discarded warm-up runs precede the measured ones (not where each run is costly to set up, as a prefill).</summary>
+    bool WarmsUpWithDiscardedRuns => true;
+
     /// <summary>One run on a fresh server (and host); rates gives one result per rate.</summary>
     Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken);
 }
@@ -46,6 +49,7 @@ internal static class Measure
             ServerMsgsInPerOrder = usage.ServerTraffic is { } traffic ? Math.Round((double)traffic.InMsgs / perOrder, 2) : null,
             ServerMsgsOutPerOrder = usage.ServerTraffic is { } t ? Math.Round((double)t.OutMsgs / perOrder, 2) : null,
             ObserverMsgsPerOrder = usage.ServerTraffic is not null && observed is { } o ? Math.Round((double)o / perOrder, 2) : null,
+            ServerPeakRssMb = usage.ServerPeakResidentBytes is { } rss ? Math.Round(rss / (1024.0 * 1024.0), 1) : null,
             PeakWorkingSetMb = Math.Round(usage.PeakWorkingSetBytes / (1024.0 * 1024.0), 1),
             AllocBytesPerOrder = Math.Round((double)usage.AllocatedBytes / perOrder, 0),
             HostProcessCpuSPer1kOrders = usage.Host is { } host ? Math.Round(host.Cpu.TotalSeconds * 1000 / perOrder, 3) : null,

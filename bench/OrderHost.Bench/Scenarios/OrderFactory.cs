@@ -49,9 +49,10 @@ internal static class OrderFactory
 
 /// <summary>
 /// One JetStream publish: a fresh headers object every time (the client writes Nats-Msg-Id and the expectations into it).
-/// With a condition: a conditional append, as the host makes them (<c>Nats-Expected-Last-Subject-Sequence</c> on the condition's filter).
+/// No message id: stored without one (the prefill's old orders, outside any duplicate window). A condition: a conditional
+/// append, as the host makes them (<c>Nats-Expected-Last-Subject-Sequence</c> on the condition's filter).
 /// </summary>
-internal readonly record struct OutgoingMessage(string Subject, byte[] Data, string MessageId, NatsHeaders Headers, AppendCondition? Condition = null)
+internal readonly record struct OutgoingMessage(string Subject, byte[] Data, string? MessageId, NatsHeaders Headers, AppendCondition? Condition = null)
 {
     public NatsJSPubOpts PubOpts() => Condition is { } condition
         ? new NatsJSPubOpts { MsgId = MessageId, ExpectedLastSubjectSequence = condition.ExpectedLastSequence, ExpectedLastSubjectSequenceSubject = condition.Filter }
