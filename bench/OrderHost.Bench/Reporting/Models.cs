@@ -109,6 +109,9 @@ internal sealed record RunMetrics
 
     public int DuplicateCompletions { get; init; }
 
+    /// <summary>Guarded relay: handler calls that failed (no answer in time, say) and were nak'd for redelivery, as the host would.</summary>
+    public int? RelayRedeliveries { get; init; }
+
     /// <summary>Per hop, from the stream's store timestamps (read back after the measured phase).</summary>
     public HopLatencies? Hops { get; init; }
 
@@ -150,6 +153,7 @@ internal sealed record RunMetrics
         Gen1 = (int)Med(runs, r => r.Gen1)!.Value,
         Gen2 = (int)Med(runs, r => r.Gen2)!.Value,
         DuplicateCompletions = (int)Med(runs, r => r.DuplicateCompletions)!.Value,
+        RelayRedeliveries = (int?)Med(runs, r => r.RelayRedeliveries),
         Hops = runs.Any(r => r.Hops is not null)
             ? new HopLatencies(MedLatency(runs.Select(r => r.Hops?.CreatedToPaid)), MedLatency(runs.Select(r => r.Hops?.PaidToNotified)))
             : null,

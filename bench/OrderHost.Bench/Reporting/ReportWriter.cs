@@ -260,6 +260,11 @@ internal static class ReportWriter
         }
 
         text.Append(inv, $", machine busy {m.MachineBusyCores:0.00} cores (other {m.OtherCores:0.00})");
+        if (m.RelayRedeliveries is > 0)
+        {
+            text.Append(inv, $", {m.RelayRedeliveries} relay call(s) redelivered");
+        }
+
         if (result.Failure is not null)
         {
             text.Append(inv, $" — FAILED: {result.Failure}");

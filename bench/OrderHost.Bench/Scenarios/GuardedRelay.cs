@@ -1,7 +1,7 @@
 using System.Buffers;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Messaging;
-using OrderHost.Messaging.Ledger;
+using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -14,7 +14,7 @@ namespace OrderHost.Bench.Scenarios;
 /// No projection and no key-value store: the host has neither. Pulls as the host's consumer worker pulls.
 /// <c>--guarded-without</c> leaves parts out, to measure what each costs.
 /// </summary>
-internal sealed class GuardedRelay(NatsJSContext js, INatsJSStream stream, int maxConcurrency, int pullBatch, bool doubleAck, GuardedParts omitted)
+internal sealed class GuardedRelay(NatsJSContext js, INatsJSStream stream, int maxConcurrency, int pullBatch, bool doubleAck, TimeSpan nakDelay, GuardedParts omitted)
 {
     public const string PaymentsDurable = "bench-payments";
     public const string NotificationsDurable = "bench-notifications";
@@ -86,46 +86,64 @@ internal sealed class GuardedRelay(NatsJSContext js, INatsJSStream stream, int m
         }
     }
 
-    /// <summary>Leader read, conditional append of the next event, double ack: the payment and notification handlers' calls.</summary>
+    /// <summary>
+    /// Leader read, conditional append of the next event, double ack: the payment and notification handlers' calls.
+    /// A call that fails (no answer within the request timeout, say, while fsyncs stall) is handled as the host's
+    /// message processor handles a transient failure: nak with its first back-off, and the redelivery starts over.
+    /// </summary>
     private async Task RelayAsync(INatsJSMsg<byte[]> msg, string nextStep, string step, CancellationToken cancellationToken)
     {
         var orderId = RawScenario.CorrelationOf(msg);
         var history = RawScenario.HistoryOf(orderId);
         var delivered = msg.Metadata?.Sequence.Stream ?? throw new InvalidOperationException($"A message on {msg.Subject} has no stream sequence.");
-        var isLast = true;
-        if (!omitted.HasFlag(GuardedParts.Read))
+        var call = "leader read";
+        try
         {
-            // The host's handlers ask the leader, never a replica (STREAM.MSG.GET, not DIRECT.GET).
-            var last = await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = history }, cancellationToken).ConfigureAwait(false);
-            isLast = last.Message.Seq == delivered;
-        }
-
-        if (isLast)
-        {
-            var ack = await js.PublishAsync(
-                nextStep + "." + orderId,
-                msg.Data,
-                NatsRawSerializer<byte[]>.Default,
-                omitted.HasFlag(GuardedParts.Condition)
-                    ? new NatsJSPubOpts { MsgId = orderId + ":" + step }
-                    : new NatsJSPubOpts { MsgId = orderId + ":" + step, ExpectedLastSubjectSequence = delivered, ExpectedLastSubjectSequenceSubject = history },
-                new NatsHeaders { [MessageHeaders.CorrelationId] = orderId },
-                cancellationToken).ConfigureAwait(false);
-            if (ack.Error is { ErrCode: not WrongLastSequence })
+            var isLast = true;
+            if (!omitted.HasFlag(GuardedParts.Read))
             {
-                ack.EnsureSuccess();
+                // The host's handlers ask the leader, never a replica (STREAM.MSG.GET, not DIRECT.GET).
+                var last = await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = history }, cancellationToken).ConfigureAwait(false);
+                isLast = last.Message.Seq == delivered;
+            }
+
+            call = "conditional append";
+            if (isLast)
+            {
+                var ack = await js.PublishAsync(
+                    nextStep + "." + orderId,
+                    msg.Data,
+                    NatsRawSerializer<byte[]>.Default,
+                    omitted.HasFlag(GuardedParts.Condition)
+                        ? new NatsJSPubOpts { MsgId = orderId + ":" + step }
+                        : new NatsJSPubOpts { MsgId = orderId + ":" + step, ExpectedLastSubjectSequence = delivered, ExpectedLastSubjectSequenceSubject = history },
+                    new NatsHeaders { [MessageHeaders.CorrelationId] = orderId },
+                    cancellationToken).ConfigureAwait(false);
+                if (ack.Error is { ErrCode: not WrongLastSequence })
+                {
+                    ack.EnsureSuccess();
+                }
+            }
+
+            call = "ack";
+            if (doubleAck && !omitted.HasFlag(GuardedParts.DoubleAck))
+            {
+                await DoubleAckAsync(msg, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
-
-        if (doubleAck && !omitted.HasFlag(GuardedParts.DoubleAck))
+        catch (Exception ex) when (ex is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            await DoubleAckAsync(msg, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            Failures.Add($"{call}: {ex.Message}");
+            await msg.NakAsync(new AckOpts { NakDelay = nakDelay }, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Handler calls that failed and were nak'd for redelivery, as the host would (reported by the run, not fatal).</summary>
+    public RelayFailures Failures { get; } = new();
 
     /// <summary>"+ACK" as a request with a raw reply, as the host sends its double acks.</summary>
     private static async Task DoubleAckAsync(INatsJSMsg<byte[]> msg, CancellationToken cancellationToken)
@@ -143,7 +161,25 @@ internal sealed class GuardedRelay(NatsJSContext js, INatsJSStream stream, int m
     public static GuardedRelay ForHostSettings(NatsJSContext js, INatsJSStream stream, GuardedParts omitted)
     {
         var settings = HostSettings.Consumers;
-        return new GuardedRelay(js, stream, settings.MaxConcurrency, settings.PullBatch, settings.DoubleAck, omitted);
+        var nakDelay = settings.NakDelays.Length > 0 ? settings.NakDelays[0] : ConsumerDefaultsOptions.DefaultNakDelays[0];
+        return new GuardedRelay(js, stream, settings.MaxConcurrency, settings.PullBatch, settings.DoubleAck, nakDelay, omitted);
+    }
+}
+
+/// <summary>Counts the guarded relay's failed handler calls (each nak'd for redelivery) and keeps the first reason.</summary>
+internal sealed class RelayFailures
+{
+    private int _count;
+    private string? _first;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public string? First => Volatile.Read(ref _first);
+
+    public void Add(string reason)
+    {
+        Interlocked.Increment(ref _count);
+        Interlocked.CompareExchange(ref _first, reason, null);
     }
 }
 

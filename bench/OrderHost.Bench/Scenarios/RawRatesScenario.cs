@@ -38,7 +38,7 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded, strin
         var loop = new OpenLoop(rate, orders);
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
-        var seenBefore = relay.Observer?.Seen;
+        var before = relay.Counts;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -50,7 +50,7 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded, strin
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, relay.Observer?.Seen - seenBefore) with
+        var metrics = relay.Metrics(orders, tracker, first, usage, settle, before) with
         {
             Accepted = tracker.Started,
             TargetRate = rate,

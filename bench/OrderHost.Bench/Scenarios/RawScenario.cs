@@ -57,7 +57,7 @@ internal sealed class RawScenario(BenchContext context, bool guarded, string? sy
         var counters = new PublishCounters();
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
-        var seenBefore = relay.Observer?.Seen;
+        var before = relay.Counts;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -70,7 +70,7 @@ internal sealed class RawScenario(BenchContext context, bool guarded, string? sy
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var metrics = await Measure.WithHopsAsync(
-            Measure.Metrics(orders, tracker, first, usage, settle, relay.Observer?.Seen - seenBefore), env.JetStream, StreamName, fromSequence, Subjects, cancellationToken).ConfigureAwait(false);
+            relay.Metrics(orders, tracker, first, usage, settle, before), env.JetStream, StreamName, fromSequence, Subjects, cancellationToken).ConfigureAwait(false);
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 

@@ -1,5 +1,6 @@
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
+using OrderHost.Bench.Reporting;
 using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Bench.Scenarios;
@@ -23,20 +24,24 @@ internal sealed class RelayRig : IAsyncDisposable
     private readonly RawScenario.SinkTarget _sink;
     private readonly NotifiedObserver? _observer;
 
-    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, Task[] loops)
+    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, RelayFailures? failures, Task[] loops)
     {
         _connection = connection;
         _stop = stop;
         _sink = sink;
         _observer = observer;
+        Failures = failures;
         Loops = loops;
     }
+
+    /// <summary>The guarded relay's handler calls that failed and were redelivered; null for the raw relay (it fails the run instead).</summary>
+    public RelayFailures? Failures { get; }
 
     /// <summary>End only on failure or disposal: watch them while waiting for completions.</summary>
     public Task[] Loops { get; }
 
-    /// <summary>The guarded relay's observer of <c>bench.notified.*</c>; null for the raw relay (its sink completes orders).</summary>
-    public NotifiedObserver? Observer => _observer;
+    /// <summary>What the rig has counted so far (observed completions, failed handler calls), to take a measured phase's share at its end.</summary>
+    public (int Seen, int Failed) Counts => (_observer?.Seen ?? 0, Failures?.Count ?? 0);
 
     /// <summary>Where completions go: the raw relay's sink, or (guarded) the observer of <c>bench.notified.*</c>.</summary>
     public CompletionTracker? Tracker
@@ -55,6 +60,21 @@ internal sealed class RelayRig : IAsyncDisposable
         }
     }
 
+    /// <summary>A measured phase's metrics, with the rig's own counts since <paramref name="before"/> (<see cref="Counts"/>).</summary>
+    public RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage, TimeSpan? settle, (int Seen, int Failed) before)
+    {
+        var failed = Counts.Failed - before.Failed;
+        if (failed > 0)
+        {
+            Console.Error.WriteLine($"bench:   raw-guarded: {failed} handler call(s) failed and were redelivered after a nak, as the host would (first: {Failures!.First})");
+        }
+
+        return Measure.Metrics(orders, tracker, firstSend, usage, settle, _observer is null ? null : Counts.Seen - before.Seen) with
+        {
+            RelayRedeliveries = Failures is null ? null : failed,
+        };
+    }
+
     public static async Task<RelayRig> StartAsync(BenchEnvironment env, bool guarded, BenchOptions options, CancellationToken cancellationToken)
     {
         await RawScenario.CreateTopologyAsync(env.JetStream, guarded ? GuardedConsumers : RawScenario.RelayConsumers, cancellationToken).ConfigureAwait(false);
@@ -66,7 +86,7 @@ internal sealed class RelayRig : IAsyncDisposable
             var sink = new RawScenario.SinkTarget();
             if (!guarded)
             {
-                return new RelayRig(connection, stop, sink, null, RawScenario.StartRelays(js, sink, options, stop.Token));
+                return new RelayRig(connection, stop, sink, null, null, RawScenario.StartRelays(js, sink, options, stop.Token));
             }
 
             var stream = await js.GetStreamAsync(RawScenario.StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -74,7 +94,7 @@ internal sealed class RelayRig : IAsyncDisposable
 
             // Complete when an ordered consumer sees bench.notified.*, as the pipeline's observer sees orders.notified.*.
             var observer = await NotifiedObserver.StartAsync(env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, stop.Token).ConfigureAwait(false);
-            return new RelayRig(connection, stop, sink, observer, [.. relay.Start(stop.Token), observer.Loop]);
+            return new RelayRig(connection, stop, sink, observer, relay.Failures, [.. relay.Start(stop.Token), observer.Loop]);
         }
         catch
         {
