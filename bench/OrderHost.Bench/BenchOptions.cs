@@ -6,7 +6,7 @@ namespace OrderHost.Bench;
 /// <summary>Command-line settings. Full mode is the default; <c>--quick</c> shrinks every count for CI.</summary>
 internal sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = [ScenarioNames.Raw, ScenarioNames.RawGuarded, ScenarioNames.Pipeline, ScenarioNames.Http, ScenarioNames.RawRates, ScenarioNames.RawGuardedRates, ScenarioNames.Rates, ScenarioNames.PipelineSyncAlways];
+    public static readonly string[] AllScenarios = [ScenarioNames.Raw, ScenarioNames.RawGuarded, ScenarioNames.Pipeline, ScenarioNames.Http, ScenarioNames.RawRates, ScenarioNames.RawGuardedRates, ScenarioNames.Rates];
 
     public bool Quick { get; private set; }
 
@@ -22,9 +22,6 @@ internal sealed class BenchOptions
 
     /// <summary>Orders per run of raw, raw-guarded and pipeline.</summary>
     public int Orders { get; private set; } = 20_000;
-
-    /// <summary>Orders per run of pipeline-sync-always (every message fsynced: far slower).</summary>
-    public int SyncAlwaysOrders { get; private set; } = 5_000;
 
     public int HttpOrders { get; private set; } = 5_000;
 
@@ -48,8 +45,17 @@ internal sealed class BenchOptions
 
     public string? NatsServerPath { get; private set; }
 
-    /// <summary><c>sync_interval</c> for every scenario except pipeline-sync-always; null keeps the server default (2 min).</summary>
-    public string? SyncInterval { get; private set; } = "1s";
+    /// <summary>
+    /// The <c>sync_interval</c>s to run every scenario under, each with its own rows and its own raw reference
+    /// (null keeps the server default, 2 min). Several: durable beside lazy in one invocation.
+    /// </summary>
+    public IReadOnlyList<string?> SyncIntervals { get; private set; } = ["1s"];
+
+    /// <summary>
+    /// Growth rows: the pipeline with this many finished orders already in ORDERS, per count (none by default;
+    /// the prefill of a million orders takes minutes, see bench/README.md).
+    /// </summary>
+    public IReadOnlyList<int> Growth { get; private set; } = [];
 
     public string? OutputDirectory { get; private set; }
 
@@ -72,19 +78,24 @@ internal sealed class BenchOptions
 
     public static string Usage => """
         OrderHost benchmark: raw NATS relay ceiling, the real modules (in-process, or the shipped host as a
-        separate process), HTTP, fixed-rate latency.
+        separate process), HTTP, fixed-rate latency, growth of the ledger, durable beside lazy fsync.
 
         usage: bench/run.sh [options]
 
-          --quick                 small counts (300 orders per scenario, 1 run): proves the harness works (CI)
+          --quick                 small counts (300 orders per scenario, 1 run, one growth row of 1000 stored orders):
+                                  proves the harness works (CI)
           --runs N                runs per scenario; the report shows the median (default 3, quick 1)
           --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
                                   before measuring, so the JIT has tiered up the hot paths (default 20, quick 0,
                                   0 with --host-process: its host is fresh in every run)
-          --scenarios a,b,...     any of: raw, raw-guarded, pipeline, http, raw-rates, raw-guarded-rates, rates,
-                                  pipeline-sync-always (default: all)
-          --orders N              orders per run of raw, raw-guarded and pipeline (default 20000)
-          --sync-always-orders N  orders per run of pipeline-sync-always (default 5000)
+          --scenarios a,b,...     any of: raw, raw-guarded, pipeline, http, raw-rates, raw-guarded-rates, rates
+                                  (default: all)
+          --orders N              orders per run of raw, raw-guarded, pipeline and the growth rows (default 20000)
+          --growth N1,N2,...      growth rows: the pipeline with N finished orders (created, paid, notified) already
+                                  in ORDERS before the host starts, its consumers past them; reports the prefill
+                                  time and nats-server's resident memory (default none; quick 1000). A prefill
+                                  longer than 10 minutes fails its row (1,000,000 orders: about a minute on 2 cores
+                                  at 1s). No discarded warm-up runs (each would prefill again): run pipeline first
           --http-orders N         orders per run of http (default 5000)
           --rates R1,R2,...       target rates in orders/s for the rates scenario (default 500,1000,2000)
           --rate-orders N         orders per rate, for raw-rates, raw-guarded-rates and rates (default 10000)
@@ -93,13 +104,16 @@ internal sealed class BenchOptions
           --warmup N              orders before measuring, per fresh server (default 1000; quick 100;
                                   20000 with --host-process, so the fresh child host has tiered up)
           --timeout SECONDS       completion deadline after the last order was sent (default 120; quick 30)
-          --sync-interval VALUE   nats-server jetstream sync_interval for all but pipeline-sync-always
-                                  (default 1s, as in nats-server.conf; 'default' = server default, 2 min)
+          --sync-interval V1,V2   nats-server jetstream sync_interval; several run every scenario under each, with
+                                  ratios to the raw relay under the same setting: 1s,always puts durable beside
+                                  lazy (default 1s; 'default' = server default, 2 min; 'always' = fsync before
+                                  every acknowledgement; quick: 1s,always)
           --raw-double-ack        raw relay: double acks (server-confirmed), as the host's consumers use
-          --guarded-without a,b   raw-guarded relay: leave out any of lookup, record, double-ack, projection, to
-                                  measure what each costs (the pipeline always has them all)
+          --guarded-without a,b   raw-guarded relay: leave out any of read (the leader read), condition (the append's
+                                  expected last subject sequence), double-ack, to measure what each costs (the
+                                  pipeline always has them all)
           --nats-url URL          use this loopback server instead of starting one per scenario
-                                  (no fresh store per run; pipeline-sync-always is skipped)
+                                  (no fresh store per run; one sync interval, the server's; no growth rows)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
           --host-process          run the host as shipped, in a child process per run (dotnet OrderHost.dll: Server GC,
                                   appsettings.json logging, output drained and discarded) instead of in-process; the
@@ -119,7 +133,10 @@ internal sealed class BenchOptions
             o.Runs = 1;
             o.WarmupTime = TimeSpan.Zero;
             o.Orders = 300;
-            o.SyncAlwaysOrders = 300;
+
+            // Both settings, so that CI runs the durable one (fsync before every acknowledgement) too.
+            o.SyncIntervals = ["1s", "always"];
+            o.Growth = [1_000];
             o.HttpOrders = 300;
             o.RateOrders = 300;
             o.Warmup = 100;
@@ -162,8 +179,8 @@ internal sealed class BenchOptions
                 case "--orders":
                     o.Orders = PositiveInt(args, ref i);
                     break;
-                case "--sync-always-orders":
-                    o.SyncAlwaysOrders = PositiveInt(args, ref i);
+                case "--growth":
+                    o.Growth = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => ParsePositive(n, arg))];
                     break;
                 case "--http-orders":
                     o.HttpOrders = PositiveInt(args, ref i);
@@ -189,8 +206,9 @@ internal sealed class BenchOptions
                     o.CompletionTimeout = TimeSpan.FromSeconds(PositiveInt(args, ref i));
                     break;
                 case "--sync-interval":
-                    var interval = Value(args, ref i);
-                    o.SyncInterval = interval.Equals("default", StringComparison.OrdinalIgnoreCase) ? null : ValidateSyncInterval(interval);
+                    o.SyncIntervals = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(v => v.Equals("default", StringComparison.OrdinalIgnoreCase) ? null : ValidateSyncInterval(v))
+                        .Distinct()];
                     break;
                 case "--nats-url":
                     o.NatsUrl = ValidateLoopbackUrl(Value(args, ref i));
@@ -209,6 +227,18 @@ internal sealed class BenchOptions
         if (o.HostDll is not null && !o.HostProcess)
         {
             throw new ArgumentException("--host-dll goes with --host-process.");
+        }
+
+        if (o.SyncIntervals.Count == 0)
+        {
+            throw new ArgumentException("--sync-interval needs at least one value.");
+        }
+
+        // An external server has one store and one fsync setting, and its stream cannot be prefilled afresh.
+        if (o.NatsUrl is not null)
+        {
+            o.SyncIntervals = [o.SyncIntervals[0]];
+            o.Growth = [];
         }
 
         // A child host is fresh in every run, so discarded runs warm nothing that is measured: instead each
@@ -240,7 +270,7 @@ internal sealed class BenchOptions
         => [.. GuardedPartsByName.Where(p => parts.HasFlag(p.Part)).Select(p => p.Name)];
 
     private static readonly (string Name, GuardedParts Part)[] GuardedPartsByName =
-        [("lookup", GuardedParts.Lookup), ("record", GuardedParts.Record), ("double-ack", GuardedParts.DoubleAck), ("projection", GuardedParts.Projection)];
+        [("read", GuardedParts.Read), ("condition", GuardedParts.Condition), ("double-ack", GuardedParts.DoubleAck)];
 
     private static GuardedParts ParseGuardedParts(string value)
     {
@@ -300,5 +330,7 @@ internal static class ScenarioNames
     public const string Rates = "rates";
     public const string RawRates = "raw-rates";
     public const string RawGuardedRates = "raw-guarded-rates";
-    public const string PipelineSyncAlways = "pipeline-sync-always";
+
+    /// <summary>Rows <c>growth@N</c>: the pipeline over a ledger already holding N orders (<c>--growth</c>).</summary>
+    public const string Growth = "growth";
 }

@@ -89,8 +89,9 @@ if (hostDll is not null)
         "appsettings.json as shipped (Default: Information); stdout and stderr to pipes, drained and discarded",
         ["alloc_bytes_per_order", "gen0/gen1/gen2", "thread_pool_threads"]);
 }
+var growthNames = options.Growth.Select(n => FormattableString.Invariant($"{ScenarioNames.Growth}@{n}"));
 Console.Error.WriteLine(FormattableString.Invariant(
-    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios)}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
+    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios.Concat(growthNames))} under sync_interval {string.Join(" and ", options.SyncIntervals.Select(NatsServerProcess.SyncIntervalLabel))}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
 Console.Error.WriteLine(binary is null
     ? $"bench: external nats-server at {options.NatsUrl}"
     : $"bench: nats-server {binaryVersion} ({binary}), a fresh one per run on 127.0.0.1");
@@ -98,39 +99,26 @@ Console.Error.WriteLine(hostProcess is null
     ? "bench: host in-process (logging at Warning)"
     : $"bench: host as a separate process per run: dotnet {hostProcess.Dll} (GC {(hostProcess.ServerGc ? "server" : "workstation")}, shipped logging, output drained and discarded)");
 
+// Every scenario under each sync interval in turn, raw first, so that each setting has its own reference in this invocation.
 var scenarios = new List<IScenario>();
-foreach (var name in options.Scenarios)
+foreach (var syncInterval in options.SyncIntervals)
 {
-    switch (name)
+    foreach (var name in options.Scenarios)
     {
-        case ScenarioNames.Raw:
-            scenarios.Add(new RawScenario(context, guarded: false));
-            break;
-        case ScenarioNames.RawGuarded:
-            scenarios.Add(new RawScenario(context, guarded: true));
-            break;
-        case ScenarioNames.Pipeline:
-            scenarios.Add(new PipelineScenario(context, ScenarioNames.Pipeline, options.SyncInterval, options.Orders));
-            break;
-        case ScenarioNames.Http:
-            scenarios.Add(new HttpScenario(context));
-            break;
-        case ScenarioNames.RawRates:
-            scenarios.Add(new RawRatesScenario(context, guarded: false));
-            break;
-        case ScenarioNames.RawGuardedRates:
-            scenarios.Add(new RawRatesScenario(context, guarded: true));
-            break;
-        case ScenarioNames.Rates:
-            scenarios.Add(new RatesScenario(context));
-            break;
-        case ScenarioNames.PipelineSyncAlways when options.NatsUrl is not null:
-            Console.Error.WriteLine("bench: skipping pipeline-sync-always: it needs a server of its own (sync_interval: always), not --nats-url");
-            break;
-        case ScenarioNames.PipelineSyncAlways:
-            scenarios.Add(new PipelineScenario(context, ScenarioNames.PipelineSyncAlways, "always", options.SyncAlwaysOrders));
-            break;
+        scenarios.Add(name switch
+        {
+            ScenarioNames.Raw => new RawScenario(context, guarded: false, syncInterval),
+            ScenarioNames.RawGuarded => new RawScenario(context, guarded: true, syncInterval),
+            ScenarioNames.Pipeline => new PipelineScenario(context, syncInterval, prefill: 0),
+            ScenarioNames.Http => new HttpScenario(context, syncInterval),
+            ScenarioNames.RawRates => new RawRatesScenario(context, guarded: false, syncInterval),
+            ScenarioNames.RawGuardedRates => new RawRatesScenario(context, guarded: true, syncInterval),
+            ScenarioNames.Rates => new RatesScenario(context, syncInterval),
+            _ => throw new InvalidOperationException($"unknown scenario {name}"),
+        });
     }
+
+    scenarios.AddRange(options.Growth.Select(orders => new PipelineScenario(context, syncInterval, orders)));
 }
 
 var results = new List<RunResult>();
@@ -140,7 +128,7 @@ foreach (var scenario in scenarios)
 {
     // Discarded runs first, until the warm-up time is spent: the process JIT-compiles and tiers up the hot paths.
     var warmupEnds = Stopwatch.GetTimestamp() + (long)(options.WarmupTime.TotalSeconds * Stopwatch.Frequency);
-    for (var warmup = 1; options.WarmupTime > TimeSpan.Zero && !cancelled && (warmup == 1 || Stopwatch.GetTimestamp() < warmupEnds); warmup++)
+    for (var warmup = 1; options.WarmupTime > TimeSpan.Zero && scenario.WarmsUpWithDiscardedRuns && !cancelled && (warmup == 1 || Stopwatch.GetTimestamp() < warmupEnds); warmup++)
     {
         cancelled = await RunAsync(scenario, 1 - warmup, discarded: true);
     }
@@ -175,7 +163,7 @@ var report = new BenchReport(
         options.WarmupTime.TotalSeconds,
         options.Scenarios,
         options.Orders,
-        options.SyncAlwaysOrders,
+        options.Growth,
         options.HttpOrders,
         options.RateOrders,
         options.Rates,
@@ -183,10 +171,10 @@ var report = new BenchReport(
         options.Window,
         options.Warmup,
         options.CompletionTimeout.TotalSeconds,
-        options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(options.SyncInterval) : BenchEnvironment.ExternalSyncLabel,
+        options.NatsUrl is null ? [.. options.SyncIntervals.Select(NatsServerProcess.SyncIntervalLabel)] : [BenchEnvironment.ExternalSyncLabel],
         OrderFactory.CreatedPayloadBytes,
         OrderFactory.HttpBodyBytes,
-        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout), HostConsumerSettings.BatchKeyLookups)),
+        new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout), HostSettings.Consumers.DoubleAck)),
     ReportWriter.Summarize(results, options.Runs, options.GuardedWithout == GuardedParts.None),
     failures,
     ReportWriter.Notes(hostProcess is not null));

@@ -48,8 +48,17 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public static string ExternalSyncLabel => "unknown (external server)";
 
+    /// <param name="whileHostStopped">
+    /// With a host: runs between a first host, which declares its streams and consumers and stops, and the host
+    /// that is measured (the growth rows' prefill finds the topology exactly as the host declares it).
+    /// </param>
     public static async Task<BenchEnvironment> CreateAsync(
-        BenchContext context, string? syncInterval, bool withHost, int maxHttpConnections, CancellationToken cancellationToken)
+        BenchContext context,
+        string? syncInterval,
+        bool withHost,
+        int maxHttpConnections,
+        CancellationToken cancellationToken,
+        Func<BenchEnvironment, CancellationToken, Task>? whileHostStopped = null)
     {
         NatsServerProcess? server = null;
         string url;
@@ -72,13 +81,17 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         {
             await connection.ConnectAsync().ConfigureAwait(false);
             context.ServerVersion ??= connection.ServerInfo?.Version;
+            if (withHost && whileHostStopped is not null)
+            {
+                var (first, firstHttp) = await StartHostAsync(context, url, 1, env.JetStream, cancellationToken).ConfigureAwait(false);
+                firstHttp.Dispose();
+                await first.DisposeAsync().ConfigureAwait(false);
+                await whileHostStopped(env, cancellationToken).ConfigureAwait(false);
+            }
+
             if (withHost)
             {
-                env.Host = context.HostDll is { } dll
-                    ? await HostProcess.StartAsync(dll, url, cancellationToken).ConfigureAwait(false)
-                    : await InProcessHost.StartAsync(url, cancellationToken).ConfigureAwait(false);
-                env.Http = NewHttpClient(env.Host.BaseAddress, maxHttpConnections);
-                await env.Host.WaitReadyAsync(env.Http, env.JetStream, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+                (env.Host, env.Http) = await StartHostAsync(context, url, maxHttpConnections, env.JetStream, cancellationToken).ConfigureAwait(false);
             }
 
             return env;
@@ -86,6 +99,27 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         catch
         {
             await env.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The host (in-process, or a child process with <c>--host-process</c>) and a client for it, once it is ready.</summary>
+    private static async Task<(BenchHost Host, HttpClient Http)> StartHostAsync(
+        BenchContext context, string url, int maxHttpConnections, INatsJSContext jetStream, CancellationToken cancellationToken)
+    {
+        BenchHost host = context.HostDll is { } dll
+            ? await HostProcess.StartAsync(dll, url, cancellationToken).ConfigureAwait(false)
+            : await InProcessHost.StartAsync(url, cancellationToken).ConfigureAwait(false);
+        var http = NewHttpClient(host.BaseAddress, maxHttpConnections);
+        try
+        {
+            await host.WaitReadyAsync(http, jetStream, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            return (host, http);
+        }
+        catch
+        {
+            http.Dispose();
+            await host.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

@@ -1,6 +1,5 @@
 using OrderHost.Messaging.Configuration;
 using OrderHost.Notifications.Contracts;
-using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
 
 namespace OrderHost.Bench.Infrastructure;
@@ -14,7 +13,7 @@ internal abstract class BenchHost(Uri baseAddress) : IAsyncDisposable
 {
     /// <summary>Every durable consumer the modules declare; measuring starts once all of them exist.</summary>
     public static readonly string[] DurableConsumers =
-        [PaymentConsumers.Processor, OrderConsumers.Projection, NotificationConsumers.Paid, NotificationConsumers.Failed];
+        [PaymentConsumers.Processor, NotificationConsumers.Paid, NotificationConsumers.Failed];
 
     public static string StreamName => new NatsOptions().Stream.Name;
 

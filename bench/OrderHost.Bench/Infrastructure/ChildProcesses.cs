@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -79,6 +80,28 @@ internal static class ChildProcesses
         {
             return TimeSpan.Zero;
         }
+    }
+
+    /// <summary>The resident set (VmRSS in /proc/&lt;pid&gt;/status), in bytes; null once the process is gone.</summary>
+    public static long? ResidentBytes(Process process)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{process.Id.ToString(CultureInfo.InvariantCulture)}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    // "VmRSS:     123456 kB"
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+
+        return null;
     }
 
     public static int FreeLoopbackPort()

@@ -45,27 +45,8 @@ internal sealed class HostProcess : BenchHost
 
     protected override string LastOutput() => Environment.NewLine + ShowOutput();
 
-    /// <summary>The resident set (VmRSS in /proc/&lt;pid&gt;/status), in bytes; null once the process is gone.</summary>
-    public long? WorkingSetBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    // "VmRSS:     123456 kB"
-                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
-        {
-            // Exited meanwhile.
-        }
-
-        return null;
-    }
+    /// <summary>The resident set, in bytes; null once the process is gone.</summary>
+    public long? WorkingSetBytes() => ChildProcesses.ResidentBytes(_process);
 
     /// <summary>
     /// The host's OrderHost.dll: <paramref name="explicitPath"/> (--host-dll), else the host project's build output for

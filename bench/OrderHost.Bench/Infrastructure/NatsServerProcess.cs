@@ -45,6 +45,9 @@ internal sealed partial class NatsServerProcess : IAsyncDisposable
     /// <summary>CPU time (user + system) the server used so far.</summary>
     public TimeSpan CpuTime => ChildProcesses.CpuTime(_process);
 
+    /// <summary>The server's resident set, in bytes; null once it is gone.</summary>
+    public long? ResidentBytes() => ChildProcesses.ResidentBytes(_process);
+
     public static string SyncIntervalLabel(string? syncInterval) => syncInterval ?? "default (2m)";
 
     /// <summary>The binary: --nats-server, then $NATS_SERVER_BIN, then the repository's .tools/ copy, then PATH; at least 2.12.</summary>

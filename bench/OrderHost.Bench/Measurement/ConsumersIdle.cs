@@ -2,10 +2,9 @@ namespace OrderHost.Bench.Measurement;
 
 /// <summary>
 /// Waits until every durable consumer of a stream has nothing left to deliver or to settle.
-/// An order is "complete" at its last event, but the read-model projection handles three events
-/// per order and trails behind at full speed: without this wait its backlog from a warm-up
-/// would run during the next measured phase (seen as a CPU and latency spike at its start),
-/// and the measured phase's own backlog would escape the CPU figures.
+/// An order is "complete" when its last event is stored, but the handler that appended it has yet to
+/// ack its own message: without this wait, work of a warm-up could run during the next measured phase,
+/// and the measured phase's own tail (acks, or anything a consumer trails behind) would escape the CPU figures.
 /// </summary>
 internal static class ConsumersIdle
 {

@@ -1,16 +1,18 @@
+using OrderHost.Messaging.Ledger;
+
 namespace OrderHost.Bench.Measurement;
 
 /// <summary>
 /// Where the time goes: after a run, reads the run's messages back from the stream and pairs each
-/// order's hops by their server-side store timestamps (one clock: the server's). The order is the
-/// part of <c>Nats-Msg-Id</c> before the colon (<c>{orderId}:{step}</c>). Not part of the measured phase.
+/// order's hops by their server-side store timestamps (one clock: the server's). Subjects are per order
+/// (<c>{step}.{orderId}</c>): the step and the order are read from the subject. Not part of the measured phase.
 /// </summary>
 internal static class HopAnalyzer
 {
     public static async Task<ulong> LastSequenceAsync(INatsJSContext jetStream, string stream, CancellationToken cancellationToken)
         => (await jetStream.GetStreamAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false)).Info.State.LastSeq;
 
-    /// <summary>Latencies created → paid and paid → notified of the messages after <paramref name="afterSequence"/>.</summary>
+    /// <summary>Latencies created → paid and paid → notified of the messages after <paramref name="afterSequence"/>; the subjects are the steps' (without the order id).</summary>
     public static async Task<HopLatencies?> AnalyzeAsync(
         INatsJSContext jetStream, string stream, ulong afterSequence, string createdSubject, string paidSubject, string notifiedSubject, CancellationToken cancellationToken)
     {
@@ -24,24 +26,24 @@ internal static class HopAnalyzer
             stream,
             new NatsJSOrderedConsumerOpts
             {
-                FilterSubjects = [createdSubject, paidSubject, notifiedSubject],
+                FilterSubjects = [LedgerSubjects.StepFilter(createdSubject), LedgerSubjects.StepFilter(paidSubject), LedgerSubjects.StepFilter(notifiedSubject)],
                 DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
                 OptStartSeq = afterSequence + 1,
                 HeadersOnly = true,
             },
             cancellationToken).ConfigureAwait(false);
 
-        var created = new Dictionary<string, long>(StringComparer.Ordinal);
-        var paid = new Dictionary<string, long>(StringComparer.Ordinal);
-        var notified = new Dictionary<string, long>(StringComparer.Ordinal);
+        var created = new Dictionary<Guid, long>();
+        var paid = new Dictionary<Guid, long>();
+        var notified = new Dictionary<Guid, long>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: timeout.Token).ConfigureAwait(false))
         {
-            if (msg.Metadata is { } meta && msg.Headers is { } headers && headers.TryGetLastValue("Nats-Msg-Id", out var id) && id is not null)
+            if (msg.Metadata is { } meta && LedgerSubjects.IdOf(msg.Subject) is { } order)
             {
-                var order = id.Split(':')[0];
-                var target = msg.Subject == createdSubject ? created : msg.Subject == paidSubject ? paid : notified;
+                var step = LedgerSubjects.StepOf(msg.Subject);
+                var target = step == createdSubject ? created : step == paidSubject ? paid : notified;
                 target[order] = StoredAtNanos(msg.ReplyTo, meta.Timestamp);
             }
 
@@ -72,7 +74,7 @@ internal static class HopAnalyzer
             : (fallback - DateTimeOffset.UnixEpoch).Ticks * 100;
     }
 
-    private static LatencySummary? Between(Dictionary<string, long> from, Dictionary<string, long> to)
+    private static LatencySummary? Between(Dictionary<Guid, long> from, Dictionary<Guid, long> to)
         => LatencySummary.FromMicros(from
             .Where(f => to.ContainsKey(f.Key))
             .Select(f => (to[f.Key] - f.Value) / 1000));

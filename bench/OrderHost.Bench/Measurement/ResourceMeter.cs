@@ -3,8 +3,8 @@ using OrderHost.Bench.Infrastructure;
 namespace OrderHost.Bench.Measurement;
 
 /// <summary>
-/// What a measured phase cost: this process's CPU and allocations, its peak working set, the server's CPU; with a
-/// host process (<c>--host-process</c>) also that process's CPU, peak working set and output.
+/// What a measured phase cost: this process's CPU and allocations, its peak working set, the server's CPU and peak
+/// resident set; with a host process (<c>--host-process</c>) also that process's CPU, peak working set and output.
 /// </summary>
 internal sealed class ResourceMeter : IAsyncDisposable
 {
@@ -20,6 +20,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private readonly Task _sampler;
     private long _peakWorkingSet;
     private long _hostPeakWorkingSet;
+    private long _serverPeakResident;
     private int _peakThreads;
     private ResourceUsage? _result;
     private ServerCounters? _serverStart;
@@ -32,6 +33,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
         _host = host;
         _peakWorkingSet = Environment.WorkingSet;
         _hostPeakWorkingSet = host?.WorkingSetBytes() ?? 0;
+        _serverPeakResident = server?.ResidentBytes() ?? 0;
         _serverCpuStart = server?.CpuTime ?? TimeSpan.Zero;
         _hostCpuStart = host?.CpuTime ?? TimeSpan.Zero;
         _hostOutputStart = host is null ? default : (host.OutputLines, host.OutputBytes);
@@ -94,7 +96,8 @@ internal sealed class ResourceMeter : IAsyncDisposable
             serverTraffic,
             wall,
             _machineStart is { } m0 && machineEnd is { } m1 ? TimeSpan.FromSeconds(m1.Busy - m0.Busy) : null,
-            hostCpu is { } h ? new HostProcessUsage(h, Interlocked.Read(ref _hostPeakWorkingSet), hostOutput.Lines, hostOutput.Bytes) : null);
+            hostCpu is { } h ? new HostProcessUsage(h, Interlocked.Read(ref _hostPeakWorkingSet), hostOutput.Lines, hostOutput.Bytes) : null,
+            _server is null ? null : Interlocked.Read(ref _serverPeakResident));
         return _result;
     }
 
@@ -133,6 +136,11 @@ internal sealed class ResourceMeter : IAsyncDisposable
         {
             RaisePeak(ref _hostPeakWorkingSet, host);
         }
+
+        if (_server?.ResidentBytes() is { } server)
+        {
+            RaisePeak(ref _serverPeakResident, server);
+        }
     }
 
     private static void RaisePeak(ref long peak, long now)
@@ -158,7 +166,8 @@ internal sealed record ResourceUsage(
     ServerCounters? ServerTraffic,
     TimeSpan Wall,
     TimeSpan? MachineBusy,
-    HostProcessUsage? Host)
+    HostProcessUsage? Host,
+    long? ServerPeakResidentBytes)
 {
     /// <summary>
     /// Cores kept busy by everything else on the machine (other processes, unattributed kernel work) while

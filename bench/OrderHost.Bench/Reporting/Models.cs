@@ -51,6 +51,24 @@ internal sealed record RunMetrics
     /// <summary>Messages the server sent to clients per order (deliveries, replies).</summary>
     public double? ServerMsgsOutPerOrder { get; init; }
 
+    /// <summary>Of <see cref="ServerMsgsOutPerOrder"/>, the deliveries to the benchmark's own observer of the last step (not the system's work).</summary>
+    public double? ObserverMsgsPerOrder { get; init; }
+
+    /// <summary>nats-server's peak resident set (VmRSS) during the measured phase, sampled every 50 ms.</summary>
+    public double? ServerPeakRssMb { get; init; }
+
+    /// <summary>Growth rows: finished orders stored in ORDERS before the host started.</summary>
+    public int? PrefilledOrders { get; init; }
+
+    /// <summary>Growth rows: how long storing them took (pipelined publishes, not measured otherwise).</summary>
+    public double? PrefillS { get; init; }
+
+    /// <summary>Growth rows: the stream's size right after the prefill.</summary>
+    public double? PrefillStreamMb { get; init; }
+
+    /// <summary>Growth rows: nats-server's resident set right after the prefill, before the host started.</summary>
+    public double? ServerRssAfterPrefillMb { get; init; }
+
     public double PeakWorkingSetMb { get; init; }
 
     public double AllocBytesPerOrder { get; init; }
@@ -91,6 +109,9 @@ internal sealed record RunMetrics
 
     public int DuplicateCompletions { get; init; }
 
+    /// <summary>Guarded relay: handler calls that failed (no answer in time, say) and were nak'd for redelivery, as the host would.</summary>
+    public int? RelayRedeliveries { get; init; }
+
     /// <summary>Per hop, from the stream's store timestamps (read back after the measured phase).</summary>
     public HopLatencies? Hops { get; init; }
 
@@ -112,6 +133,12 @@ internal sealed record RunMetrics
         ServerCpuSPer1kOrders = Med(runs, r => r.ServerCpuSPer1kOrders),
         ServerMsgsInPerOrder = Med(runs, r => r.ServerMsgsInPerOrder),
         ServerMsgsOutPerOrder = Med(runs, r => r.ServerMsgsOutPerOrder),
+        ObserverMsgsPerOrder = Med(runs, r => r.ObserverMsgsPerOrder),
+        ServerPeakRssMb = Med(runs, r => r.ServerPeakRssMb),
+        PrefilledOrders = runs[0].PrefilledOrders,
+        PrefillS = Med(runs, r => r.PrefillS),
+        PrefillStreamMb = Med(runs, r => r.PrefillStreamMb),
+        ServerRssAfterPrefillMb = Med(runs, r => r.ServerRssAfterPrefillMb),
         PeakWorkingSetMb = Med(runs, r => r.PeakWorkingSetMb)!.Value,
         AllocBytesPerOrder = Med(runs, r => r.AllocBytesPerOrder)!.Value,
         HostProcessCpuSPer1kOrders = Med(runs, r => r.HostProcessCpuSPer1kOrders),
@@ -126,6 +153,7 @@ internal sealed record RunMetrics
         Gen1 = (int)Med(runs, r => r.Gen1)!.Value,
         Gen2 = (int)Med(runs, r => r.Gen2)!.Value,
         DuplicateCompletions = (int)Med(runs, r => r.DuplicateCompletions)!.Value,
+        RelayRedeliveries = (int?)Med(runs, r => r.RelayRedeliveries),
         Hops = runs.Any(r => r.Hops is not null)
             ? new HopLatencies(MedLatency(runs.Select(r => r.Hops?.CreatedToPaid)), MedLatency(runs.Select(r => r.Hops?.PaidToNotified)))
             : null,
@@ -203,7 +231,7 @@ internal sealed record BenchSettings(
     double WarmupS,
     IReadOnlyList<string> Scenarios,
     int Orders,
-    int SyncAlwaysOrders,
+    IReadOnlyList<int> Growth,
     int HttpOrders,
     int RateOrders,
     IReadOnlyList<int> Rates,
@@ -211,12 +239,12 @@ internal sealed record BenchSettings(
     int PublishWindow,
     int Warmup,
     double CompletionTimeoutS,
-    string SyncInterval,
+    IReadOnlyList<string> SyncIntervals,
     int OrderCreatedPayloadBytes,
     int HttpBodyBytes,
     RawRelaySettings Raw);
 
-internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout, bool BatchKeyLookups);
+internal sealed record RawRelaySettings(string Stream, int PullBatch, int RepublishWindow, int MaxAckPending, bool DoubleAck, IReadOnlyList<string> GuardedWithout, bool GuardedDoubleAck);
 
 internal sealed record BenchReport(
     DateTimeOffset StartedAt,

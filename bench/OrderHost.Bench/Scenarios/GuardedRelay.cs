@@ -1,68 +1,34 @@
 using System.Buffers;
-using NATS.Client.KeyValueStore;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Messaging;
-using OrderHost.Messaging.KeyValue;
+using OrderHost.Messaging.Configuration;
 
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
 /// The consumers of <see cref="RawScenario"/> (raw-guarded): bare NATS.Net making, per message, the broker
-/// calls the host's handlers make, in the same order, with the same concurrency per consumer.
-/// A relay hop: record lookup (the kernel's lookup, batched as the host's are), awaited publish of the next event, record (KV create),
-/// double ack. The projection: one KV create per event, plain ack. Pulls as the host's consumer worker
-/// pulls. <c>--guarded-without</c> leaves parts out, to measure what each costs.
+/// calls the host's payment and notification handlers make, in the same order, with the same concurrency per consumer.
+/// A hop: leader read of the order's last event (<c>STREAM.MSG.GET</c> with <c>last_by_subj</c> on <c>bench.*.{id}</c>);
+/// if it is the delivered message, a conditional append of the next event (expected last subject sequence = the
+/// delivered message's, on the same filter); then a double ack when the host's consumers double-ack (their default).
+/// No projection and no key-value store: the host has neither. Pulls as the host's consumer worker pulls.
+/// <c>--guarded-without</c> leaves parts out, to measure what each costs.
 /// </summary>
-internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores, int maxConcurrency, int pullBatch, GuardedParts omitted)
+internal sealed class GuardedRelay(NatsJSContext js, INatsJSStream stream, int maxConcurrency, int pullBatch, bool doubleAck, TimeSpan nakDelay, GuardedParts omitted)
 {
     public const string PaymentsDurable = "bench-payments";
     public const string NotificationsDurable = "bench-notifications";
-    public const string ProjectionDurable = "bench-projection";
-    public const string PaymentsBucket = "bench-payments";
-    public const string NotificationsBucket = "bench-notifications";
-    public const string OrdersBucket = "bench-orders";
+
+    /// <summary>"wrong last sequence": the leader refused the append, the step was done already.</summary>
+    private const int WrongLastSequence = 10071;
 
     private static readonly ReadOnlySequence<byte> AckPayload = new("+ACK"u8.ToArray());
 
-    // About the size of the host's JSON records (payment record, order step).
-    private static readonly byte[] RecordValue = new byte[120];
-
-    public static string[] Buckets => [PaymentsBucket, NotificationsBucket, OrdersBucket];
-
-    /// <summary>
-    /// Fresh buckets (file storage, one revision per key, as the host's), opened once as the host opens its
-    /// own, with lookups made as the host makes them (<see cref="HostConsumerSettings.BatchKeyLookups"/>).
-    /// </summary>
-    public static async Task<Stores> CreateStoresAsync(NatsKVContext kv, CancellationToken cancellationToken)
-    {
-        var opened = new List<INatsKVStore>();
-        foreach (var bucket in Buckets)
-        {
-            try
-            {
-                await kv.DeleteStoreAsync(bucket, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NatsJSApiException ex) when (ex.Error.Code == 404)
-            {
-                // Fresh server: nothing to delete.
-            }
-
-            opened.Add(await kv.CreateStoreAsync(new NatsKVConfig(bucket) { History = 1, Storage = NatsKVStorageType.File }, cancellationToken).ConfigureAwait(false));
-        }
-
-        return new Stores(opened[0], Lookup(opened[0]), opened[1], Lookup(opened[1]), opened[2]);
-
-        IKeyLookup Lookup(INatsKVStore store) => HostConsumerSettings.BatchKeyLookups
-            ? new BatchedKeyLookup(kv.JetStreamContext.Connection, kv.JetStreamContext.Opts.Prefix, store.Bucket, kv.JetStreamContext.Opts.RequestTimeout)
-            : new SingleKeyLookup(store);
-    }
-
-    /// <summary>Both relay hops and the projection, consuming until <paramref name="stopping"/> is cancelled.</summary>
+    /// <summary>Both relay hops, consuming until <paramref name="stopping"/> is cancelled.</summary>
     public Task[] Start(CancellationToken stopping) =>
     [
-        ConsumeAsync(PaymentsDurable, (msg, ct) => RelayAsync(msg, stores.Payments, stores.PaymentsLookup, RawScenario.PaidSubject, "paid", ct), stopping),
-        ConsumeAsync(NotificationsDurable, (msg, ct) => RelayAsync(msg, stores.Notifications, stores.NotificationsLookup, RawScenario.NotifiedSubject, "notified", ct), stopping),
-        .. omitted.HasFlag(GuardedParts.Projection) ? [] : (Task[])[ConsumeAsync(ProjectionDurable, ProjectAsync, stopping)],
+        ConsumeAsync(PaymentsDurable, (msg, ct) => RelayAsync(msg, RawScenario.PaidSubject, "payment", ct), stopping),
+        ConsumeAsync(NotificationsDurable, (msg, ct) => RelayAsync(msg, RawScenario.NotifiedSubject, "notified", ct), stopping),
     ];
 
     /// <summary>As the host's consumer worker: pull, then hand each message to its own task, at most <c>maxConcurrency</c> at once.</summary>
@@ -120,63 +86,64 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
         }
     }
 
-    /// <summary>Find the record, publish the next event, record, double ack: the payment and notification handlers' calls.</summary>
-    private async Task RelayAsync(INatsJSMsg<byte[]> msg, INatsKVStore store, IKeyLookup lookup, string nextSubject, string step, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leader read, conditional append of the next event, double ack: the payment and notification handlers' calls.
+    /// A call that fails (no answer within the request timeout, say, while fsyncs stall) is handled as the host's
+    /// message processor handles a transient failure: nak with its first back-off, and the redelivery starts over.
+    /// </summary>
+    private async Task RelayAsync(INatsJSMsg<byte[]> msg, string nextStep, string step, CancellationToken cancellationToken)
     {
         var orderId = RawScenario.CorrelationOf(msg);
-        var alreadyDone = false;
-        if (!omitted.HasFlag(GuardedParts.Lookup))
+        var history = RawScenario.HistoryOf(orderId);
+        var delivered = msg.Metadata?.Sequence.Stream ?? throw new InvalidOperationException($"A message on {msg.Subject} has no stream sequence.");
+        var call = "leader read";
+        try
         {
-            alreadyDone = await lookup.FindAsync(orderId, cancellationToken).ConfigureAwait(false) is not null;
-        }
-
-        if (!alreadyDone)
-        {
-            var ack = await js.PublishAsync(
-                nextSubject,
-                msg.Data,
-                NatsRawSerializer<byte[]>.Default,
-                new NatsJSPubOpts { MsgId = orderId + ":" + step },
-                new NatsHeaders { [MessageHeaders.CorrelationId] = orderId },
-                cancellationToken).ConfigureAwait(false);
-            ack.EnsureSuccess();
-            if (!omitted.HasFlag(GuardedParts.Record))
+            var isLast = true;
+            if (!omitted.HasFlag(GuardedParts.Read))
             {
-                var created = await store.TryCreateAsync(orderId, RecordValue, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (!created.Success && created.Error is not NatsKVCreateException)
+                // The host's handlers ask the leader, never a replica (STREAM.MSG.GET, not DIRECT.GET).
+                var last = await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = history }, cancellationToken).ConfigureAwait(false);
+                isLast = last.Message.Seq == delivered;
+            }
+
+            call = "conditional append";
+            if (isLast)
+            {
+                var ack = await js.PublishAsync(
+                    nextStep + "." + orderId,
+                    msg.Data,
+                    NatsRawSerializer<byte[]>.Default,
+                    omitted.HasFlag(GuardedParts.Condition)
+                        ? new NatsJSPubOpts { MsgId = orderId + ":" + step }
+                        : new NatsJSPubOpts { MsgId = orderId + ":" + step, ExpectedLastSubjectSequence = delivered, ExpectedLastSubjectSequenceSubject = history },
+                    new NatsHeaders { [MessageHeaders.CorrelationId] = orderId },
+                    cancellationToken).ConfigureAwait(false);
+                if (ack.Error is { ErrCode: not WrongLastSequence })
                 {
-                    throw created.Error;
+                    ack.EnsureSuccess();
                 }
             }
-        }
 
-        if (omitted.HasFlag(GuardedParts.DoubleAck))
-        {
-            await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            call = "ack";
+            if (doubleAck && !omitted.HasFlag(GuardedParts.DoubleAck))
+            {
+                await DoubleAckAsync(msg, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
-        else
+        catch (Exception ex) when (ex is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            await DoubleAckAsync(msg, cancellationToken).ConfigureAwait(false);
+            Failures.Add($"{call}: {ex.Message}");
+            await msg.NakAsync(new AckOpts { NakDelay = nakDelay }, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>One create-only step key per event, then a plain ack: the read-model projection's calls.</summary>
-    private async Task ProjectAsync(INatsJSMsg<byte[]> msg, CancellationToken cancellationToken)
-    {
-        var step = msg.Subject switch
-        {
-            RawScenario.CreatedSubject => "accepted",
-            RawScenario.PaidSubject => "payment",
-            _ => "notified",
-        };
-        var created = await stores.Orders.TryCreateAsync(RawScenario.CorrelationOf(msg) + "." + step, RecordValue, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!created.Success && created.Error is not NatsKVCreateException)
-        {
-            throw created.Error;
-        }
-
-        await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Handler calls that failed and were nak'd for redelivery, as the host would (reported by the run, not fatal).</summary>
+    public RelayFailures Failures { get; } = new();
 
     /// <summary>"+ACK" as a request with a raw reply, as the host sends its double acks.</summary>
     private static async Task DoubleAckAsync(INatsJSMsg<byte[]> msg, CancellationToken cancellationToken)
@@ -190,16 +157,29 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
         confirmation.EnsureSuccess();
     }
 
-    internal sealed record Stores(INatsKVStore Payments, IKeyLookup PaymentsLookup, INatsKVStore Notifications, IKeyLookup NotificationsLookup, INatsKVStore Orders)
-        : IAsyncDisposable
+    /// <summary>The relay as the host's consumer settings make it (<see cref="HostSettings"/>).</summary>
+    public static GuardedRelay ForHostSettings(NatsJSContext js, INatsJSStream stream, GuardedParts omitted)
     {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var lookup in new[] { PaymentsLookup, NotificationsLookup }.OfType<IAsyncDisposable>())
-            {
-                await lookup.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        var settings = HostSettings.Consumers;
+        var nakDelay = settings.NakDelays.Length > 0 ? settings.NakDelays[0] : ConsumerDefaultsOptions.DefaultNakDelays[0];
+        return new GuardedRelay(js, stream, settings.MaxConcurrency, settings.PullBatch, settings.DoubleAck, nakDelay, omitted);
+    }
+}
+
+/// <summary>Counts the guarded relay's failed handler calls (each nak'd for redelivery) and keeps the first reason.</summary>
+internal sealed class RelayFailures
+{
+    private int _count;
+    private string? _first;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public string? First => Volatile.Read(ref _first);
+
+    public void Add(string reason)
+    {
+        Interlocked.Increment(ref _count);
+        Interlocked.CompareExchange(ref _first, reason, null);
     }
 }
 
@@ -208,8 +188,13 @@ internal sealed class GuardedRelay(NatsJSContext js, GuardedRelay.Stores stores,
 internal enum GuardedParts
 {
     None = 0,
-    Lookup = 1,
-    Record = 2,
+
+    /// <summary>The leader read before the effect.</summary>
+    Read = 1,
+
+    /// <summary>The append's expectations (it becomes a plain publish with a message id).</summary>
+    Condition = 2,
+
+    /// <summary>The ack's confirmation (a plain ack instead).</summary>
     DoubleAck = 4,
-    Projection = 8,
 }

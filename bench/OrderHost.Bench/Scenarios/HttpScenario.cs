@@ -8,17 +8,17 @@ namespace OrderHost.Bench.Scenarios;
 /// POST /orders through Kestrel from <c>--concurrency</c> closed-loop HttpClient workers: accepted/s
 /// with the POST latency, then end-to-end completion (every accepted order reaches orders.notified).
 /// </summary>
-internal sealed class HttpScenario(BenchContext context) : IScenario
+internal sealed class HttpScenario(BenchContext context, string? syncInterval) : IScenario
 {
     public string Name => ScenarioNames.Http;
 
-    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
 
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: true, options.Concurrency, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: true, options.Concurrency, cancellationToken).ConfigureAwait(false);
         await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
         Task[] watched = [observer.Loop];
         var http = env.Http!;
@@ -32,6 +32,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
         var postTicks = new long[orders];
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var seenBefore = observer.Seen;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
@@ -57,7 +58,7 @@ internal sealed class HttpScenario(BenchContext context) : IScenario
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
         {
             Accepted = accepted,
             NotAccepted = failures.Count,

@@ -11,6 +11,9 @@ internal interface IScenario
     /// <summary>The sync_interval its servers run with, as the report states it.</summary>
     string SyncInterval { get; }
 
+    /// <summary>Whether discarded warm-up runs precede the measured ones (not where each run is costly to set up, as a prefill).</summary>
+    bool WarmsUpWithDiscardedRuns => true;
+
     /// <summary>One run on a fresh server (and host); rates gives one result per rate.</summary>
     Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken);
 }
@@ -25,8 +28,11 @@ internal static class Measure
     public static string Label(string name, int run, int runs)
         => run < 1 ? $"[{name} warm-up]" : FormattableString.Invariant($"[{name} {run}/{runs}]");
 
-    /// <summary>The common part of every run's metrics: completion throughput, end-to-end latency, resources per order.</summary>
-    public static RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage, TimeSpan? settle)
+    /// <summary>
+    /// The common part of every run's metrics: completion throughput, end-to-end latency, resources per order.
+    /// <paramref name="observed"/>: messages the benchmark's own observer received in the phase (part of the server's out count).
+    /// </summary>
+    public static RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage, TimeSpan? settle, int? observed = null)
     {
         var (durations, lastEnd, _) = tracker.Collect();
         var seconds = lastEnd > firstSend ? Seconds(lastEnd - firstSend) : 0;
@@ -42,6 +48,8 @@ internal static class Measure
             ServerCpuSPer1kOrders = usage.ServerCpu is { } server ? Math.Round(server.TotalSeconds * 1000 / perOrder, 3) : null,
             ServerMsgsInPerOrder = usage.ServerTraffic is { } traffic ? Math.Round((double)traffic.InMsgs / perOrder, 2) : null,
             ServerMsgsOutPerOrder = usage.ServerTraffic is { } t ? Math.Round((double)t.OutMsgs / perOrder, 2) : null,
+            ObserverMsgsPerOrder = usage.ServerTraffic is not null && observed is { } o ? Math.Round((double)o / perOrder, 2) : null,
+            ServerPeakRssMb = usage.ServerPeakResidentBytes is { } rss ? Math.Round(rss / (1024.0 * 1024.0), 1) : null,
             PeakWorkingSetMb = Math.Round(usage.PeakWorkingSetBytes / (1024.0 * 1024.0), 1),
             AllocBytesPerOrder = Math.Round((double)usage.AllocatedBytes / perOrder, 0),
             HostProcessCpuSPer1kOrders = usage.Host is { } host ? Math.Round(host.Cpu.TotalSeconds * 1000 / perOrder, 3) : null,
@@ -112,7 +120,7 @@ internal static class Measure
             ? null
             : FormattableString.Invariant($"only {tracker.Completed} of {expected} orders completed within {timeout.TotalSeconds:0} s after the last send");
 
-    /// <summary>The subjects of the order flow on ORDERS.</summary>
+    /// <summary>The step subjects of the order flow on ORDERS (each order's message on <c>{step}.{orderId}</c>).</summary>
     public static (string Created, string Paid, string Notified) OrderSubjects
         => (OrderHost.Orders.Contracts.OrderEvents.Created.Subject, OrderHost.Payments.Contracts.PaymentEvents.Succeeded.Subject, OrderHost.Notifications.Contracts.NotificationEvents.Notified.Subject);
 

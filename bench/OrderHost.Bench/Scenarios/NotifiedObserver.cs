@@ -1,31 +1,30 @@
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
-using OrderHost.Messaging.Events;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Notifications.Contracts;
 
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
-/// Sees every <c>orders.notified</c> (or the guarded relay's <c>bench.notified</c>) through an ordered
+/// Sees every <c>orders.notified.{id}</c> (or the guarded relay's <c>bench.notified.{id}</c>) through an ordered
 /// (ephemeral, ack-less) consumer of its own, from the stream's next sequence on: the durable consumers
-/// are untouched.
+/// are untouched. The order is the subject's last token, as the ledger files it.
 /// </summary>
 internal sealed class NotifiedObserver : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
-    private readonly Func<INatsJSMsg<byte[]>, Guid> _orderIdOf;
     private CompletionTracker? _tracker;
     private int _seen;
 
-    private NotifiedObserver(CancellationTokenSource stop, Func<INatsJSMsg<byte[]>, Guid> orderIdOf)
+    private NotifiedObserver(CancellationTokenSource stop)
     {
         _stop = stop;
-        _orderIdOf = orderIdOf;
     }
 
     /// <summary>Ends only on failure or disposal: watch it while waiting for completions.</summary>
     public Task Loop { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Messages delivered to it so far: its share of the server's outgoing messages.</summary>
     public int Seen => Volatile.Read(ref _seen);
 
     /// <summary>Where notifications go from now on (warm-up first, then the measured phase).</summary>
@@ -35,30 +34,25 @@ internal sealed class NotifiedObserver : IAsyncDisposable
         set => Volatile.Write(ref _tracker, value);
     }
 
-    /// <summary>The host's <c>orders.notified</c> on ORDERS.</summary>
+    /// <summary>The host's <c>orders.notified.*</c> on ORDERS.</summary>
     public static Task<NotifiedObserver> StartAsync(INatsJSContext jetStream, CancellationToken cancellationToken)
-        => StartAsync(
-            jetStream,
-            BenchHost.StreamName,
-            NotificationEvents.Notified.Subject,
-            msg => EventCodec.Decode(NotificationEvents.Notified, msg.Data).OrderId,
-            cancellationToken);
+        => StartAsync(jetStream, BenchHost.StreamName, NotificationEvents.Notified.Subject, cancellationToken);
 
-    public static async Task<NotifiedObserver> StartAsync(
-        INatsJSContext jetStream, string streamName, string subject, Func<INatsJSMsg<byte[]>, Guid> orderIdOf, CancellationToken cancellationToken)
+    /// <summary>Every order's message of the step <paramref name="stepSubject"/> on <paramref name="streamName"/>.</summary>
+    public static async Task<NotifiedObserver> StartAsync(INatsJSContext jetStream, string streamName, string stepSubject, CancellationToken cancellationToken)
     {
         var stream = await jetStream.GetStreamAsync(streamName, cancellationToken: cancellationToken).ConfigureAwait(false);
         var consumer = await jetStream.CreateOrderedConsumerAsync(
             streamName,
             new NatsJSOrderedConsumerOpts
             {
-                FilterSubjects = [subject],
+                FilterSubjects = [LedgerSubjects.StepFilter(stepSubject)],
                 DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
                 OptStartSeq = stream.Info.State.LastSeq + 1,
             },
             cancellationToken).ConfigureAwait(false);
 
-        var observer = new NotifiedObserver(CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), orderIdOf);
+        var observer = new NotifiedObserver(CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
         observer.Loop = observer.ConsumeAsync(consumer, observer._stop.Token);
         return observer;
     }
@@ -86,7 +80,7 @@ internal sealed class NotifiedObserver : IAsyncDisposable
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 var at = Stopwatch.GetTimestamp();
-                var orderId = _orderIdOf(msg);
+                var orderId = LedgerSubjects.IdOf(msg.Subject) ?? throw new InvalidOperationException($"{msg.Subject} names no order.");
                 Interlocked.Increment(ref _seen);
                 Tracker?.End(orderId, at);
             }

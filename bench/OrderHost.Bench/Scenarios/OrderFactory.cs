@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using OrderHost.Messaging;
 using OrderHost.Messaging.Events;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Orders.Contracts;
 
 namespace OrderHost.Bench.Scenarios;
@@ -26,12 +27,16 @@ internal static class OrderFactory
 
     public static byte[] Encode(OrderCreated created) => EventCodec.Encode(OrderEvents.Created, created);
 
-    /// <summary>The OrderCreated event as the publisher sends it: subject, bytes, Nats-Msg-Id and a new headers object.</summary>
+    /// <summary>
+    /// The OrderCreated event as the host's intake appends it: on the order's own subject, with its Nats-Msg-Id,
+    /// a new headers object and the condition that the order has no history yet.
+    /// </summary>
     public static OutgoingMessage CreatedMessage(Guid orderId, int i) => new(
-        OrderEvents.Created.Subject,
+        OrderEvents.Created.SubjectFor(orderId),
         Encode(Created(orderId, i)),
         MessageIds.For(orderId, OrderEvents.CreatedStep),
-        new NatsHeaders { [MessageHeaders.CorrelationId] = orderId.ToString("D") });
+        new NatsHeaders { [MessageHeaders.CorrelationId] = orderId.ToString("D") },
+        AppendCondition.First(OrderHistory.Filter(orderId)));
 
     public static byte[] HttpBody(int i) => Encoding.UTF8.GetBytes(string.Create(
         CultureInfo.InvariantCulture,
@@ -42,5 +47,14 @@ internal static class OrderFactory
     public static int HttpBodyBytes => HttpBody(0).Length;
 }
 
-/// <summary>One JetStream publish: a fresh headers object every time (the client writes Nats-Msg-Id into it).</summary>
-internal readonly record struct OutgoingMessage(string Subject, byte[] Data, string MessageId, NatsHeaders Headers);
+/// <summary>
+/// One JetStream publish: a fresh headers object every time (the client writes Nats-Msg-Id and the expectations into it).
+/// No message id: stored without one (the prefill's old orders, outside any duplicate window). A condition: a conditional
+/// append, as the host makes them (<c>Nats-Expected-Last-Subject-Sequence</c> on the condition's filter).
+/// </summary>
+internal readonly record struct OutgoingMessage(string Subject, byte[] Data, string? MessageId, NatsHeaders Headers, AppendCondition? Condition = null)
+{
+    public NatsJSPubOpts PubOpts() => Condition is { } condition
+        ? new NatsJSPubOpts { MsgId = MessageId, ExpectedLastSubjectSequence = condition.ExpectedLastSequence, ExpectedLastSubjectSequenceSubject = condition.Filter }
+        : new NatsJSPubOpts { MsgId = MessageId };
+}

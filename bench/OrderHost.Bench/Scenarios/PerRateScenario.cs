@@ -5,11 +5,14 @@ using OrderHost.Bench.Reporting;
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>A scenario measured once per target rate (<c>--rates</c>), each rate on a fresh server; rows are named <c>{Name}@{rate}</c>.</summary>
-internal abstract class PerRateScenario(BenchContext context) : IScenario
+internal abstract class PerRateScenario(BenchContext context, string? syncInterval) : IScenario
 {
     public abstract string Name { get; }
 
-    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
+
+    /// <summary>The server setting its runs start with (null: the server default).</summary>
+    protected string? ServerSyncInterval => syncInterval;
 
     protected BenchContext Context => context;
 

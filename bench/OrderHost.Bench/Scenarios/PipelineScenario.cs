@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
 using OrderHost.Bench.Reporting;
@@ -5,21 +6,34 @@ using OrderHost.Bench.Reporting;
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
-/// The real modules in one in-process host; real OrderCreated events (v7 order ids, the proper
-/// Nats-Msg-Id) published straight onto <c>orders.created</c> by a pipelined publisher.
-/// An order is complete when its <c>orders.notified</c> is observed.
+/// The real modules in one host; real OrderCreated events (v7 order ids, the proper Nats-Msg-Id) appended
+/// straight onto <c>orders.created.{id}</c> by a pipelined publisher, with the condition the host's intake sets
+/// (no history yet). An order is complete when its <c>orders.notified.{id}</c> is observed.
+/// With <paramref name="prefill"/> orders (a growth row, <c>growth@N</c>), ORDERS holds that many finished
+/// orders when the measured host starts (<see cref="LedgerPrefill"/>).
 /// </summary>
-internal sealed class PipelineScenario(BenchContext context, string name, string? syncInterval, int orders) : IScenario
+internal sealed class PipelineScenario(BenchContext context, string? syncInterval, int prefill) : IScenario
 {
-    public string Name => name;
+    public string Name => prefill == 0
+        ? ScenarioNames.Pipeline
+        : ScenarioNames.Growth + "@" + prefill.ToString(CultureInfo.InvariantCulture);
 
     public string SyncInterval => Measure.SyncLabel(context, syncInterval);
+
+    public bool WarmsUpWithDiscardedRuns => prefill == 0;
 
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: true, maxHttpConnections: 4, cancellationToken).ConfigureAwait(false);
+        PrefillResult? prefilled = null;
+        await using var env = await BenchEnvironment.CreateAsync(
+            context,
+            syncInterval,
+            withHost: true,
+            maxHttpConnections: 4,
+            cancellationToken,
+            prefill == 0 ? null : async (e, ct) => prefilled = await LedgerPrefill.RunAsync(e, prefill, label, ct).ConfigureAwait(false)).ConfigureAwait(false);
         await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
         Task[] watched = [observer.Loop];
 
@@ -31,11 +45,13 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
             await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
+        var orders = options.Orders;
         var tracker = new CompletionTracker(orders);
         observer.Tracker = tracker;
         var counters = new PublishCounters();
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var seenBefore = observer.Seen;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -47,8 +63,19 @@ internal sealed class PipelineScenario(BenchContext context, string name, string
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
-        var metrics = await Measure.WithHopsAsync(
-            Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore);
+        if (prefilled is { } p)
+        {
+            metrics = metrics with
+            {
+                PrefilledOrders = p.Orders,
+                PrefillS = Math.Round(p.Seconds, 1),
+                PrefillStreamMb = Math.Round(p.Bytes / (1024.0 * 1024.0), 1),
+                ServerRssAfterPrefillMb = p.ServerResidentBytes is { } rss ? Math.Round(rss / (1024.0 * 1024.0), 1) : null,
+            };
+        }
+
+        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 

@@ -62,7 +62,7 @@ internal static class PipelinedPublisher
                     message.Subject,
                     message.Data,
                     NatsRawSerializer<byte[]>.Default,
-                    new NatsJSPubOpts { MsgId = message.MessageId },
+                    message.PubOpts(),
                     message.Headers,
                     cts.Token).ConfigureAwait(false);
                 counters.AddSent();

@@ -10,7 +10,7 @@ namespace OrderHost.Bench.Scenarios;
 /// and the POST latency measured from the scheduled send time (free of coordinated omission).
 /// Each rate gets a fresh server and host.
 /// </summary>
-internal sealed class RatesScenario(BenchContext context) : PerRateScenario(context)
+internal sealed class RatesScenario(BenchContext context, string? syncInterval) : PerRateScenario(context, syncInterval)
 {
     // Open loop, but not unbounded: past this many POSTs in flight sends wait (and show as send lag).
     private const int MaxInFlight = 4096;
@@ -21,7 +21,7 @@ internal sealed class RatesScenario(BenchContext context) : PerRateScenario(cont
     {
         var options = Context.Options;
         var label = Measure.Label(name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(Context, options.SyncInterval, withHost: true, MaxInFlight, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(Context, ServerSyncInterval, withHost: true, MaxInFlight, cancellationToken).ConfigureAwait(false);
         await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
         Task[] watched = [observer.Loop];
         var http = env.Http!;
@@ -42,6 +42,7 @@ internal sealed class RatesScenario(BenchContext context) : PerRateScenario(cont
 
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var seenBefore = observer.Seen;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -54,7 +55,7 @@ internal sealed class RatesScenario(BenchContext context) : PerRateScenario(cont
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
+        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
         {
             Accepted = accepted,
             NotAccepted = failures.Count,

@@ -6,13 +6,13 @@ namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
 /// The latency floor beside the rates rows: the raw relay (no business logic) driven open loop at
-/// the same rates and counts. Each order is one awaited publish of <c>bench.created</c> (the analogue
+/// the same rates and counts. Each order is one awaited publish of <c>bench.created.{id}</c> (the analogue
 /// of POST → 202, which waits for the same acknowledgement); its latency runs from that acknowledgement to
 /// the sink (the analogue of 202 → orders.notified). What this relay cannot beat on the machine,
 /// the host cannot either. Guarded (raw-guarded-rates), the relay makes the broker calls of the pipeline's
 /// guarantees as well: the floor of this design rather than of the flow.
 /// </summary>
-internal sealed class RawRatesScenario(BenchContext context, bool guarded) : PerRateScenario(context)
+internal sealed class RawRatesScenario(BenchContext context, bool guarded, string? syncInterval) : PerRateScenario(context, syncInterval)
 {
     public override string Name => guarded ? ScenarioNames.RawGuardedRates : ScenarioNames.RawRates;
 
@@ -20,13 +20,13 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded) : Per
     {
         var options = Context.Options;
         var label = Measure.Label(name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(Context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(Context, ServerSyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
         await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
         if (options.Warmup > 0)
         {
             var warm = new CompletionTracker(options.Warmup);
             relay.Tracker = warm;
-            await RawScenario.PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+            await RawScenario.PublishPipelinedAsync(env.JetStream, guarded, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
             await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, relay.Loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
@@ -38,6 +38,7 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded) : Per
         var loop = new OpenLoop(rate, orders);
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var before = relay.Counts;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
@@ -49,7 +50,7 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded) : Per
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle) with
+        var metrics = relay.Metrics(orders, tracker, first, usage, settle, before) with
         {
             Accepted = tracker.Started,
             TargetRate = rate,
@@ -61,12 +62,12 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded) : Per
 
         async Task SendAsync(int i, long scheduled)
         {
-            var message = RawScenario.CreatedMessage(ids[i], i);
+            var message = RawScenario.CreatedMessage(ids[i], i, guarded);
             var ack = await env.JetStream.PublishAsync(
                 message.Subject,
                 message.Data,
                 NatsRawSerializer<byte[]>.Default,
-                new NatsJSPubOpts { MsgId = message.MessageId },
+                message.PubOpts(),
                 message.Headers,
                 cancellationToken).ConfigureAwait(false);
             ack.EnsureSuccess();

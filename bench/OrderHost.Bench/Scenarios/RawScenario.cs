@@ -3,48 +3,51 @@ using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
 using OrderHost.Bench.Reporting;
 using OrderHost.Messaging;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Bench.Scenarios;
 
 /// <summary>
 /// The raw ceiling: the order flow's shape with no business logic, on a stream of its own.
-/// <c>bench.created</c> → durable pull consumer republishes to <c>bench.paid</c> → durable
-/// consumer republishes to <c>bench.notified</c> → durable consumer acks. Every publish carries a
+/// <c>bench.created.{id}</c> → durable pull consumer (<c>bench.created.*</c>) republishes to <c>bench.paid.{id}</c> → durable
+/// consumer republishes to <c>bench.notified.{id}</c> → durable consumer acks. Per-order subjects as the host's ledger has them,
+/// so that a ratio to this row measures the guarantees and the host, not the subject layout. Every publish carries a
 /// Nats-Msg-Id and is pipelined; a relay acks its message once the republish is acknowledged.
 /// The relays and the sink share one connection (as the host's modules do); the publisher has its own.
 /// Guarded (raw-guarded), the relay makes every broker call of the pipeline's guarantees as well (<see cref="GuardedRelay"/>):
 /// the pipeline's orders/s over that row is what the host itself costs.
 /// </summary>
-internal sealed class RawScenario(BenchContext context, bool guarded) : IScenario
+internal sealed class RawScenario(BenchContext context, bool guarded, string? syncInterval) : IScenario
 {
     public const string StreamName = "BENCH";
 
     // The host's consumer defaults, so the ratio measures the business logic, not consumer settings.
-    public static readonly int PullBatch = HostConsumerSettings.Current.PullBatch;
-    public static readonly int MaxAckPending = HostConsumerSettings.Current.MaxAckPending;
+    public static readonly int PullBatch = HostSettings.Consumers.PullBatch;
+    public static readonly int MaxAckPending = HostSettings.Consumers.MaxAckPending;
 
+    // Step subjects: each order's message goes to {step}.{orderId}, its history is bench.*.{orderId}.
     internal const string CreatedSubject = "bench.created";
     internal const string PaidSubject = "bench.paid";
     internal const string NotifiedSubject = "bench.notified";
 
     public string Name => guarded ? ScenarioNames.RawGuarded : ScenarioNames.Raw;
 
-    /// <summary>The relay's subjects, in the order of the flow (for the per-hop analysis).</summary>
+    /// <summary>The relay's step subjects, in the order of the flow (for the per-hop analysis).</summary>
     public static (string Created, string Paid, string Notified) Subjects => (CreatedSubject, PaidSubject, NotifiedSubject);
 
-    public string SyncInterval => Measure.SyncLabel(context, context.Options.SyncInterval);
+    public string SyncInterval => Measure.SyncLabel(context, syncInterval);
 
     public async Task<IReadOnlyList<RunResult>> RunAsync(int run, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, options.SyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
+        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
         await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
         if (options.Warmup > 0)
         {
             var warm = new CompletionTracker(options.Warmup);
             relay.Tracker = warm;
-            await PublishPipelinedAsync(env.JetStream, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+            await PublishPipelinedAsync(env.JetStream, guarded, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
             await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, relay.Loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
         }
 
@@ -54,19 +57,20 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
         var counters = new PublishCounters();
         var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
         Measure.SettleMemory();
+        var before = relay.Counts;
         await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
         var first = Stopwatch.GetTimestamp();
         string? incomplete;
         TimeSpan? settle;
         await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
         {
-            await PublishPipelinedAsync(env.JetStream, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
+            await PublishPipelinedAsync(env.JetStream, guarded, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
             (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, relay.Loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
         }
 
         var usage = await meter.StopAsync().ConfigureAwait(false);
         var metrics = await Measure.WithHopsAsync(
-            Measure.Metrics(orders, tracker, first, usage, settle), env.JetStream, StreamName, fromSequence, Subjects, cancellationToken).ConfigureAwait(false);
+            relay.Metrics(orders, tracker, first, usage, settle, before), env.JetStream, StreamName, fromSequence, Subjects, cancellationToken).ConfigureAwait(false);
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 
@@ -78,19 +82,30 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
         SinkAsync(relayJs, sink, options.RawDoubleAck, stopping),
     ];
 
-    /// <summary>The first event of order <paramref name="i"/>, with its message id and correlation header.</summary>
-    internal static OutgoingMessage CreatedMessage(Guid id, int i) => new(
-        CreatedSubject,
+    /// <summary>
+    /// The first event of order <paramref name="i"/> on its own subject, with its message id and correlation header;
+    /// <paramref name="guarded"/>: appended only while the order has no history, as the host's intake appends it.
+    /// </summary>
+    internal static OutgoingMessage CreatedMessage(Guid id, int i, bool guarded) => new(
+        LedgerSubjects.For(CreatedSubject, id),
         OrderFactory.Encode(OrderFactory.Created(id, i)),
         MessageIds.For(id, "created"),
-        new NatsHeaders { [MessageHeaders.CorrelationId] = id.ToString("D") });
+        new NatsHeaders { [MessageHeaders.CorrelationId] = id.ToString("D") },
+        guarded ? AppendCondition.First(HistoryOf(id.ToString("D"))) : null);
 
-    internal static Task PublishPipelinedAsync(INatsJSContext js, int count, int window, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
-        => PipelinedPublisher.RunOrdersAsync(js, count, window, CreatedMessage, tracker, counters, cancellationToken);
+    /// <summary>Every event of one order: the filter of its conditional appends and leader reads.</summary>
+    internal static string HistoryOf(string orderId) => "bench.*." + orderId;
 
-    /// <summary>The raw relay's durable consumers: one per hop, each on one subject.</summary>
+    internal static Task PublishPipelinedAsync(INatsJSContext js, bool guarded, int count, int window, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)
+        => PipelinedPublisher.RunOrdersAsync(js, count, window, (id, i) => CreatedMessage(id, i, guarded), tracker, counters, cancellationToken);
+
+    /// <summary>The raw relay's durable consumers: one per hop, each on one step (every order's subject of it).</summary>
     internal static readonly (string Durable, string[] Filters)[] RelayConsumers =
-        [("bench-payments", [CreatedSubject]), ("bench-notifications", [PaidSubject]), ("bench-sink", [NotifiedSubject])];
+    [
+        ("bench-payments", [LedgerSubjects.StepFilter(CreatedSubject)]),
+        ("bench-notifications", [LedgerSubjects.StepFilter(PaidSubject)]),
+        ("bench-sink", [LedgerSubjects.StepFilter(NotifiedSubject)]),
+    ];
 
     internal static Task CreateTopologyAsync(NatsJSContext js, CancellationToken cancellationToken)
         => CreateTopologyAsync(js, RelayConsumers, cancellationToken);
@@ -130,7 +145,7 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
         }
     }
 
-    /// <summary>Consumes, republishes each message to the next subject (pipelined), acks each once its republish is acknowledged.</summary>
+    /// <summary>Consumes, republishes each message to the order's next subject (pipelined), acks each once its republish is acknowledged.</summary>
     private static async Task RelayAsync(NatsJSContext js, string durable, string nextSubject, string step, int window, bool doubleAck, CancellationToken cancellationToken)
     {
         var consumer = await js.GetConsumerAsync(StreamName, durable, cancellationToken).ConfigureAwait(false);
@@ -144,7 +159,7 @@ internal sealed class RawScenario(BenchContext context, bool guarded) : IScenari
             {
                 var correlation = CorrelationOf(msg);
                 var future = await js.PublishConcurrentAsync(
-                    nextSubject,
+                    nextSubject + "." + correlation,
                     msg.Data,
                     NatsRawSerializer<byte[]>.Default,
                     new NatsJSPubOpts { MsgId = correlation + ":" + step },

@@ -1,6 +1,7 @@
-using NATS.Client.KeyValueStore;
 using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Measurement;
+using OrderHost.Bench.Reporting;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Bench.Scenarios;
 
@@ -11,33 +12,38 @@ namespace OrderHost.Bench.Scenarios;
 /// </summary>
 internal sealed class RelayRig : IAsyncDisposable
 {
+    // As the host: nothing consumes the last step; the benchmark's observer sees it.
     private static readonly (string Durable, string[] Filters)[] GuardedConsumers =
     [
-        (GuardedRelay.PaymentsDurable, [RawScenario.CreatedSubject]),
-        (GuardedRelay.NotificationsDurable, [RawScenario.PaidSubject]),
-        (GuardedRelay.ProjectionDurable, [RawScenario.CreatedSubject, RawScenario.PaidSubject, RawScenario.NotifiedSubject]),
+        (GuardedRelay.PaymentsDurable, [LedgerSubjects.StepFilter(RawScenario.CreatedSubject)]),
+        (GuardedRelay.NotificationsDurable, [LedgerSubjects.StepFilter(RawScenario.PaidSubject)]),
     ];
 
     private readonly NatsConnection _connection;
     private readonly CancellationTokenSource _stop;
     private readonly RawScenario.SinkTarget _sink;
     private readonly NotifiedObserver? _observer;
-    private readonly GuardedRelay.Stores? _stores;
 
-    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, GuardedRelay.Stores? stores, Task[] loops)
+    private RelayRig(NatsConnection connection, CancellationTokenSource stop, RawScenario.SinkTarget sink, NotifiedObserver? observer, RelayFailures? failures, Task[] loops)
     {
         _connection = connection;
         _stop = stop;
         _sink = sink;
         _observer = observer;
-        _stores = stores;
+        Failures = failures;
         Loops = loops;
     }
+
+    /// <summary>The guarded relay's handler calls that failed and were redelivered; null for the raw relay (it fails the run instead).</summary>
+    public RelayFailures? Failures { get; }
 
     /// <summary>End only on failure or disposal: watch them while waiting for completions.</summary>
     public Task[] Loops { get; }
 
-    /// <summary>Where completions go: the raw relay's sink, or (guarded) the observer of <c>bench.notified</c>.</summary>
+    /// <summary>What the rig has counted so far (observed completions, failed handler calls), to take a measured phase's share at its end.</summary>
+    public (int Seen, int Failed) Counts => (_observer?.Seen ?? 0, Failures?.Count ?? 0);
+
+    /// <summary>Where completions go: the raw relay's sink, or (guarded) the observer of <c>bench.notified.*</c>.</summary>
     public CompletionTracker? Tracker
     {
         get => _observer is null ? _sink.Tracker : _observer.Tracker;
@@ -54,16 +60,26 @@ internal sealed class RelayRig : IAsyncDisposable
         }
     }
 
+    /// <summary>A measured phase's metrics, with the rig's own counts since <paramref name="before"/> (<see cref="Counts"/>).</summary>
+    public RunMetrics Metrics(int orders, CompletionTracker tracker, long firstSend, ResourceUsage usage, TimeSpan? settle, (int Seen, int Failed) before)
+    {
+        var failed = Counts.Failed - before.Failed;
+        if (failed > 0)
+        {
+            Console.Error.WriteLine($"bench:   raw-guarded: {failed} handler call(s) failed and were redelivered after a nak, as the host would (first: {Failures!.First})");
+        }
+
+        return Measure.Metrics(orders, tracker, firstSend, usage, settle, _observer is null ? null : Counts.Seen - before.Seen) with
+        {
+            RelayRedeliveries = Failures is null ? null : failed,
+        };
+    }
+
     public static async Task<RelayRig> StartAsync(BenchEnvironment env, bool guarded, BenchOptions options, CancellationToken cancellationToken)
     {
-        var omitted = options.GuardedWithout;
-        var consumers = guarded
-            ? GuardedConsumers.Where(c => c.Durable != GuardedRelay.ProjectionDurable || !omitted.HasFlag(GuardedParts.Projection))
-            : RawScenario.RelayConsumers;
-        await RawScenario.CreateTopologyAsync(env.JetStream, consumers, cancellationToken).ConfigureAwait(false);
+        await RawScenario.CreateTopologyAsync(env.JetStream, guarded ? GuardedConsumers : RawScenario.RelayConsumers, cancellationToken).ConfigureAwait(false);
         var connection = BenchEnvironment.NewConnection(env.Url, guarded ? "orderhost-bench-guarded-relay" : "orderhost-bench-relay");
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        GuardedRelay.Stores? stores = null;
         try
         {
             var js = new NatsJSContext(connection);
@@ -73,22 +89,15 @@ internal sealed class RelayRig : IAsyncDisposable
                 return new RelayRig(connection, stop, sink, null, null, RawScenario.StartRelays(js, sink, options, stop.Token));
             }
 
-            stores = await GuardedRelay.CreateStoresAsync(new NatsKVContext(js), cancellationToken).ConfigureAwait(false);
-            var defaults = HostConsumerSettings.Current;
-            var relay = new GuardedRelay(js, stores, defaults.MaxConcurrency, defaults.PullBatch, omitted);
+            var stream = await js.GetStreamAsync(RawScenario.StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var relay = GuardedRelay.ForHostSettings(js, stream, options.GuardedWithout);
 
-            // Complete when an ordered consumer sees bench.notified, as the pipeline's observer sees orders.notified.
-            var observer = await NotifiedObserver.StartAsync(
-                env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, msg => Guid.Parse(RawScenario.CorrelationOf(msg)), stop.Token).ConfigureAwait(false);
-            return new RelayRig(connection, stop, sink, observer, stores, [.. relay.Start(stop.Token), observer.Loop]);
+            // Complete when an ordered consumer sees bench.notified.*, as the pipeline's observer sees orders.notified.*.
+            var observer = await NotifiedObserver.StartAsync(env.JetStream, RawScenario.StreamName, RawScenario.NotifiedSubject, stop.Token).ConfigureAwait(false);
+            return new RelayRig(connection, stop, sink, observer, relay.Failures, [.. relay.Start(stop.Token), observer.Loop]);
         }
         catch
         {
-            if (stores is not null)
-            {
-                await stores.DisposeAsync().ConfigureAwait(false);
-            }
-
             stop.Dispose();
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -103,11 +112,6 @@ internal sealed class RelayRig : IAsyncDisposable
         {
             // Its loop has ended with the others; a failure of it was reported while the run waited.
             await _observer.DisposeAsync().AsTask().ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        }
-
-        if (_stores is not null)
-        {
-            await _stores.DisposeAsync().ConfigureAwait(false);
         }
 
         _stop.Dispose();
