@@ -161,7 +161,7 @@ internal sealed class GuardedRelay(NatsJSContext js, INatsJSStream stream, int m
     public static GuardedRelay ForHostSettings(NatsJSContext js, INatsJSStream stream, GuardedParts omitted)
     {
         var settings = HostSettings.Consumers;
-        var nakDelay = settings.NakDelays.Length > 0 ? settings.NakDelays[0] : ConsumerDefaultsOptions.DefaultNakDelays[0];
+        var nakDelay = settings.NakDelays.Length > 0 ? settings.NakDelays[0] : TimeSpan.FromSeconds(1); // the host's first back-off step
         return new GuardedRelay(js, stream, settings.MaxConcurrency, settings.PullBatch, settings.DoubleAck, nakDelay, omitted);
     }
 }
