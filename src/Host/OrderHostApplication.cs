@@ -64,6 +64,7 @@ public static class OrderHostApplication
         app.MapOrderHostHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOrderHostAdmin();
+        app.MapAsyncApiDocument();
         if (endpointAssemblies.Count > 0)
         {
             app.UseFastEndpoints(c =>
