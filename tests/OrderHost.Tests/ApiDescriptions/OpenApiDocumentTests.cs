@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
@@ -13,40 +12,17 @@ namespace OrderHost.Tests.ApiDescriptions;
 /// schema names, headers spelled as DESIGN.md spells them and never body fields, examples to start from.
 /// </summary>
 [TestFixture]
-public sealed class OpenApiDocumentTests : NatsServerFixture
+public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/swagger.json", new Dictionary<string, string?> { ["Admin:ApiKey"] = "openapi-test-key" })
 {
     private static readonly string[] OnlyApiKey = ["ApiKey"];
     private static readonly string[] ContractSchemas = ["PlaceOrderRequest", "PlaceOrderResponse", "Order", "OrderStep", "ProblemDetails", "DeadLetterPage", "ConsumerReplayRequest"];
     private static readonly string[] DesignedHeaders = ["Idempotency-Key", "X-Correlation-Id"];
     private static readonly string[] BodyFields = ["customerId", "items", "total", "currency", "customerEmail", "shippingAddress"];
 
-    private RunningOrderHost? _host;
-    private string _text = string.Empty;
-    private JsonNode _document = new JsonObject();
-
-    [OneTimeSetUp]
-    public async Task FetchDocumentAsync()
-    {
-        _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Admin:ApiKey"] = "openapi-test-key" });
-        var response = await _host.Api.GetAsync("/swagger/v1/swagger.json");
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), $"{response}");
-        _text = response.Body;
-        _document = JsonNode.Parse(_text)!;
-    }
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
     [Test]
     public async Task Microsoft_OpenApi_reads_it_with_no_errors_or_warnings()
     {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(_text));
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(Served));
         var read = await OpenApiDocument.LoadAsync(stream, "json");
         var ruleErrors = read.Document?.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? [];
 
@@ -62,9 +38,7 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
     [Test]
     public async Task Swagger_parser_validates_it()
     {
-        var file = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"openapi-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, _text);
-        var (exitCode, output) = await NodeValidators.ValidateAsync("openapi", file);
+        var (exitCode, output) = await NodeValidators.ValidateAsync("openapi", await WriteServedAsync("openapi"));
 
         Assert.That(exitCode, Is.Zero, output);
     }
@@ -72,7 +46,7 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
     [Test]
     public void The_only_security_scheme_is_the_X_Api_Key_header_on_the_operator_operations()
     {
-        var schemes = _document["components"]!["securitySchemes"]!.AsObject();
+        var schemes = Document["components"]!["securitySchemes"]!.AsObject();
         Assert.That(schemes.Select(s => s.Key), Is.EqualTo(OnlyApiKey));
         var apiKey = schemes["ApiKey"]!;
         using (Assert.EnterMultipleScope())
@@ -80,7 +54,7 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
             Assert.That((string?)apiKey["type"], Is.EqualTo("apiKey"));
             Assert.That((string?)apiKey["in"], Is.EqualTo("header"));
             Assert.That((string?)apiKey["name"], Is.EqualTo("X-Api-Key"));
-            Assert.That(_document["security"], Is.Null, "no global requirement: the order API is open");
+            Assert.That(Document["security"], Is.Null, "no global requirement: the order API is open");
             foreach (var (path, method, operation) in Operations())
             {
                 var secured = operation["security"]?.AsArray().Any(r => r!.AsObject().ContainsKey("ApiKey")) == true;
@@ -109,7 +83,7 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
     [Test]
     public void Schema_names_are_short_and_free_of_code_namespaces()
     {
-        var names = _document["components"]!["schemas"]!.AsObject().Select(s => s.Key).ToList();
+        var names = Document["components"]!["schemas"]!.AsObject().Select(s => s.Key).ToList();
 
         using (Assert.EnterMultipleScope())
         {
@@ -121,9 +95,9 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
     [Test]
     public void Headers_are_parameters_spelled_as_designed_and_not_body_fields()
     {
-        var placeOrder = _document["paths"]!["/orders"]!["post"]!;
+        var placeOrder = Document["paths"]!["/orders"]!["post"]!;
         var headers = placeOrder["parameters"]!.AsArray().Where(p => (string?)p!["in"] == "header").Select(p => (string?)p!["name"]);
-        var body = _document["components"]!["schemas"]!["PlaceOrderRequest"]!;
+        var body = Document["components"]!["schemas"]!["PlaceOrderRequest"]!;
 
         using (Assert.EnterMultipleScope())
         {
@@ -136,8 +110,8 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
     [Test]
     public void The_order_body_and_a_400_answer_have_examples()
     {
-        var placeOrder = _document["paths"]!["/orders"]!["post"]!;
-        var bodyExample = _document["components"]!["schemas"]!["PlaceOrderRequest"]!["example"];
+        var placeOrder = Document["paths"]!["/orders"]!["post"]!;
+        var bodyExample = Document["components"]!["schemas"]!["PlaceOrderRequest"]!["example"];
         var badRequest = placeOrder["responses"]!["400"]!["content"]!["application/problem+json"]!["example"];
 
         using (Assert.EnterMultipleScope())
@@ -156,11 +130,11 @@ public sealed class OpenApiDocumentTests : NatsServerFixture
         var body = OrderBodies.Paid();
         body[field] = "from-the-body";
 
-        var response = await _host!.Api.PostOrderAsync(body, idempotencyKey: "header-key-" + Guid.NewGuid().ToString("N"));
+        var response = await HostUnderTest.Api.PostOrderAsync(body, idempotencyKey: "header-key-" + Guid.NewGuid().ToString("N"));
 
         ProblemDetailsAssert.HasFieldError(response, field);
     }
 
     private IEnumerable<(string Path, string Method, JsonNode Operation)> Operations()
-        => _document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(m => (p.Key, m.Key, m.Value!)));
+        => Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(m => (p.Key, m.Key, m.Value!)));
 }
