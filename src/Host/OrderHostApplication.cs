@@ -3,6 +3,7 @@ using FastEndpoints;
 using FluentValidation;
 using FastEndpoints.Swagger;
 using OrderHost.Host.Admin;
+using OrderHost.Host.ApiDescriptions;
 using OrderHost.Host.Composition;
 using OrderHost.Host.Health;
 using OrderHost.Host.Http;
@@ -54,11 +55,7 @@ public static class OrderHostApplication
                     o.DisableAutoDiscovery = true;
                     o.Assemblies = endpointAssemblies;
                 })
-                .SwaggerDocument(d => d.DocumentSettings = s =>
-                {
-                    s.Title = "OrderHost";
-                    s.Version = "v1";
-                });
+                .SwaggerDocument(OpenApiDocumentSetup.Configure);
         }
 
         var app = builder.Build();
@@ -67,6 +64,7 @@ public static class OrderHostApplication
         app.MapOrderHostHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOrderHostAdmin();
+        app.MapAsyncApiDocument();
         if (endpointAssemblies.Count > 0)
         {
             app.UseFastEndpoints(c =>

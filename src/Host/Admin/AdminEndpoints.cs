@@ -1,26 +1,45 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Topology;
 
 namespace OrderHost.Host.Admin;
 
-/// <summary>Operator endpoints: dead letters and consumer replay. Mapped only when <c>Admin:ApiKey</c> is set.</summary>
+/// <summary>
+/// Operator endpoints: dead letters and consumer replay. Always mapped, so the OpenAPI document is the same
+/// whatever the configuration; without <c>Admin:ApiKey</c> every one of them answers 404.
+/// </summary>
 internal static class AdminEndpoints
 {
     public static void MapOrderHostAdmin(this WebApplication app)
     {
         var apiKey = app.Configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>()?.ApiKey;
-        if (string.IsNullOrEmpty(apiKey))
-        {
-            return;
-        }
+        // The filter is also metadata: the OpenAPI document marks the operations it guards with the X-Api-Key scheme.
+        var filter = new ApiKeyFilter(apiKey);
+        var admin = app.MapGroup("/admin")
+            .AddEndpointFilter(filter)
+            .WithMetadata(filter)
+            .WithTags("Admin");
+        admin.MapGet("/dead-letters", ListAsync)
+            .Describe("listDeadLetters", "List dead letters, oldest first; page on with nextAfter.");
+        admin.MapGet("/dead-letters/{seq}", GetAsync)
+            .Describe("getDeadLetter", "Read one dead letter: the original subject, data and headers, and why it failed.");
+        admin.MapPost("/dead-letters/{seq}/replay", ReplayAsync)
+            .Describe("replayDeadLetter", "Publish the original message again for its consumer (202), or report that the order has moved on (200).", StatusCodes.Status409Conflict);
+        admin.MapDelete("/dead-letters/{seq}", DeleteAsync)
+            .Describe("deleteDeadLetter", "Remove a dead letter without replaying it.");
+        admin.MapPost("/consumers/{name}/replay", ReplayConsumerAsync)
+            .Describe("replayConsumer", "Move a durable consumer back to a stream sequence or a time: give exactly one of fromSequence or fromTime.", StatusCodes.Status400BadRequest);
+    }
 
-        var admin = app.MapGroup("/admin").AddEndpointFilter(new ApiKeyFilter(apiKey)).WithTags("Admin");
-        admin.MapGet("/dead-letters", ListAsync);
-        admin.MapGet("/dead-letters/{seq}", GetAsync);
-        admin.MapPost("/dead-letters/{seq}/replay", ReplayAsync);
-        admin.MapDelete("/dead-letters/{seq}", DeleteAsync);
-        admin.MapPost("/consumers/{name}/replay", ReplayConsumerAsync);
+    /// <summary>The operation id and summary of the OpenAPI document, and the problem answers every operator call can give.</summary>
+    private static void Describe(this RouteHandlerBuilder endpoint, string operationId, string summary, params int[] moreProblems)
+    {
+        endpoint.WithName(operationId).WithSummary(summary);
+        foreach (var status in moreProblems.Prepend(StatusCodes.Status404NotFound).Prepend(StatusCodes.Status401Unauthorized))
+        {
+            endpoint.ProducesProblemDetails(status);
+        }
     }
 
     private static async Task<Ok<DeadLetterPage>> ListAsync(DeadLetterStore store, CancellationToken ct, ulong after = 0, int limit = 20)

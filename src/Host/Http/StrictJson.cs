@@ -1,5 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using FastEndpoints;
 
 namespace OrderHost.Host.Http;
 
@@ -18,5 +21,29 @@ internal static class StrictJson
         options.AllowTrailingCommas = false;
         options.AllowDuplicateProperties = false;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(DropHeaderProperties);
+    }
+
+    /// <summary>
+    /// A property bound from a header (<c>Idempotency-Key</c>) is not a body field: without it in the contract a body
+    /// that carries it is an unknown property, a 400, and there is one way to send the value, not two.
+    /// </summary>
+    public static bool IsHeaderBound(ICustomAttributeProvider? member)
+        => member?.IsDefined(typeof(FromHeaderAttribute), inherit: true) == true;
+
+    private static void DropHeaderProperties(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        for (var i = type.Properties.Count - 1; i >= 0; i--)
+        {
+            if (IsHeaderBound(type.Properties[i].AttributeProvider))
+            {
+                type.Properties.RemoveAt(i);
+            }
+        }
     }
 }

@@ -88,7 +88,7 @@ public static class MessagingServiceCollectionExtensions
             throw new InvalidOperationException($"Consumer '{durableName}' handles no subject.");
         }
 
-        services.AddSingleton(sp => CreateDefinition(sp, durableName, builder));
+        services.AddSingleton(sp => CreateDefinition(sp, identity, durableName, builder));
         services.AddSingleton<IHostedService>(sp =>
         {
             var definition = sp.GetServices<ConsumerDefinition>().Single(d => d.DurableName == durableName);
@@ -119,7 +119,7 @@ public static class MessagingServiceCollectionExtensions
         services.GetRequiredService<MessagingMetrics>(),
         services.GetRequiredService<TimeProvider>());
 
-    private static ConsumerDefinition CreateDefinition(IServiceProvider services, string durableName, ConsumerBuilder builder)
+    private static ConsumerDefinition CreateDefinition(IServiceProvider services, string module, string durableName, ConsumerBuilder builder)
     {
         var defaults = services.GetRequiredService<IOptions<NatsOptions>>().Value.Consumers;
         var settings = new ConsumerSettings
@@ -147,7 +147,7 @@ public static class MessagingServiceCollectionExtensions
             settings.NakDelays = inherited;
         }
         Validate(durableName, settings);
-        return new ConsumerDefinition(durableName, builder.Routes, settings);
+        return new ConsumerDefinition(module, durableName, builder.Routes, settings);
     }
 
     private static void Validate(string durableName, ConsumerSettings settings)

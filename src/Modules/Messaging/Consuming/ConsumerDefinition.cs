@@ -3,14 +3,18 @@ namespace OrderHost.Messaging.Consuming;
 /// <summary>One durable pull consumer: its name, its steps (one route each) and its settings.</summary>
 public sealed class ConsumerDefinition
 {
-    internal ConsumerDefinition(string durableName, IReadOnlyDictionary<string, IMessageRoute> routes, ConsumerSettings settings)
+    internal ConsumerDefinition(string module, string durableName, IReadOnlyDictionary<string, IMessageRoute> routes, ConsumerSettings settings)
     {
+        Module = module;
         DurableName = durableName;
         Routes = routes;
         Settings = settings;
         Filters = [.. routes.Keys.Select(Ledger.LedgerSubjects.StepFilter).Order(StringComparer.Ordinal)];
         SubjectList = string.Join(", ", Filters);
     }
+
+    /// <summary>The module whose subscription table declares it.</summary>
+    public string Module { get; }
 
     public string DurableName { get; }
 

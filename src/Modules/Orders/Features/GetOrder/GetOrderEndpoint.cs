@@ -1,18 +1,20 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using OrderHost.Orders.Infrastructure;
 
 namespace OrderHost.Orders.Features.GetOrder;
 
 /// <summary><c>GET /orders/{orderId}</c>: the order as the events have built it so far.</summary>
-internal sealed class GetOrderEndpoint(OrderReadModel readModel) : Endpoint<GetOrderRequest, GetOrderResponse>
+internal sealed class GetOrderEndpoint(OrderReadModel readModel) : Endpoint<GetOrderRequest, Order>
 {
     public override void Configure()
     {
         Get("/orders/{orderId}");
         AllowAnonymous();
         Description(d => d
-            .Produces<GetOrderResponse>(StatusCodes.Status200OK, "application/json")
+            .WithName("getOrder")
+            .Produces<Order>(StatusCodes.Status200OK, "application/json")
             .ProducesProblemDetails(StatusCodes.Status400BadRequest)
             .ProducesProblemDetails(StatusCodes.Status404NotFound));
         Summary(s => s.Summary = "Read an order's status, notification flag and history.");
@@ -44,14 +46,14 @@ internal sealed class GetOrderEndpoint(OrderReadModel readModel) : Endpoint<GetO
         }
 
         await Send.OkAsync(
-            new GetOrderResponse(
+            new Order(
                 view.OrderId,
                 view.CustomerId,
                 view.Total,
                 view.Currency,
                 view.Status,
                 view.Notified,
-                [.. view.History.Select(s => new OrderStepResponse(s.Status, s.At))]),
+                [.. view.History.Select(s => new OrderStep(s.Status, s.At))]),
             ct);
     }
 }

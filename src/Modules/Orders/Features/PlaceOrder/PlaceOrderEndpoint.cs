@@ -1,4 +1,5 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace OrderHost.Orders.Features.PlaceOrder;
@@ -15,6 +16,7 @@ internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrd
         // copies query parameters onto the order (POST /orders?customerId=x&total=1 overrode the body).
         RequestBinder(new RequestBinder<PlaceOrderRequest>(BindingSource.JsonBody | BindingSource.Headers));
         Description(d => d
+            .WithName("placeOrder")
             .Accepts<PlaceOrderRequest>("application/json")
             .Produces<PlaceOrderResponse>(StatusCodes.Status202Accepted, "application/json")
             .ProducesProblemDetails(StatusCodes.Status400BadRequest)
@@ -25,7 +27,27 @@ internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrd
         Summary(s =>
         {
             s.Summary = "Accept an order.";
-            s.Description = "Answers 202 whenever the order is stored in JetStream. A 503 titled \"Order not accepted\" stored nothing; one titled \"Order outcome unknown\" may have: retry with the same Idempotency-Key.";
+            s.Description = "Answers 202 whenever the order is stored in JetStream. A 503 titled \"Order not accepted\" stored nothing; one titled "
+                + "\"Order outcome unknown\" may have: retry with the same Idempotency-Key header, which makes retries safe. "
+                + "Idempotency-Key and X-Correlation-Id are headers only, a body property of either name is a 400.";
+            s.ExampleRequest = new PlaceOrderRequest
+            {
+                CustomerId = "c-42",
+                Items = [new PlaceOrderItem { Sku = "SKU-1", Quantity = 2, UnitPrice = 19.99m }],
+                Total = 39.98m,
+                Currency = "USD",
+            };
+            s.ResponseExamples[StatusCodes.Status202Accepted] = new PlaceOrderResponse(Guid.Parse("0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"), OrderStatuses.Accepted);
+            s.ResponseExamples[StatusCodes.Status400BadRequest] = new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Instance = "/orders",
+                TraceId = "0HNQKB6E2DKCF:00000001",
+                Detail = "'total' 39.90 does not equal the sum of quantity x unitPrice (39.98).",
+                Errors = [new ProblemDetails.Error { Name = "total", Reason = "'total' 39.90 does not equal the sum of quantity x unitPrice (39.98)." }],
+            };
+            s.Params[nameof(PlaceOrderRequest.IdempotencyKey)] = "Optional, 1-128 visible ASCII characters: the same key with the same order returns the same orderId and publishes nothing new for at least 24 h.";
+            s.Params[nameof(PlaceOrderRequest.CorrelationId)] = "Optional, 1-128 visible ASCII characters: carried through every event of the order; defaults to the order id.";
         });
     }
 

@@ -21,6 +21,8 @@ internal sealed class PlaceOrderRequest
     /// <summary>Optional: where the order goes.</summary>
     public PlaceOrderAddress? ShippingAddress { get; set; }
 
+    // Headers only (the host drops [FromHeader] properties from the JSON contract): a body carrying
+    // "idempotencyKey" or "correlationId" is a 400 naming the unknown property.
     [FromHeader(IdempotencyKeyHeader, isRequired: false)]
     public string? IdempotencyKey { get; set; }
 

@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.ApiDescriptions;
+
+/// <summary>
+/// The served OpenAPI document as third-party tools read it: valid for Microsoft.OpenApi's reader and for
+/// swagger-parser, only the X-Api-Key scheme and only on the operator API, readable operation ids and
+/// schema names, headers spelled as DESIGN.md spells them and never body fields, examples to start from.
+/// </summary>
+[TestFixture]
+public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/swagger.json", new Dictionary<string, string?> { ["Admin:ApiKey"] = "openapi-test-key" })
+{
+    private static readonly string[] OnlyApiKey = ["ApiKey"];
+    private static readonly string[] ContractSchemas = ["PlaceOrderRequest", "PlaceOrderResponse", "Order", "OrderStep", "ProblemDetails", "DeadLetterPage", "ConsumerReplayRequest"];
+    private static readonly string[] DesignedHeaders = ["Idempotency-Key", "X-Correlation-Id"];
+    private static readonly string[] BodyFields = ["customerId", "items", "total", "currency", "customerEmail", "shippingAddress"];
+
+    [Test]
+    public async Task Microsoft_OpenApi_reads_it_with_no_errors_or_warnings()
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(Served));
+        var read = await OpenApiDocument.LoadAsync(stream, "json");
+        var ruleErrors = read.Document?.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? [];
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read.Document, Is.Not.Null);
+            Assert.That(read.Diagnostic?.Errors.Select(e => $"{e.Pointer}: {e.Message}"), Is.Empty, "reader errors");
+            Assert.That(read.Diagnostic?.Warnings.Select(e => $"{e.Pointer}: {e.Message}"), Is.Empty, "reader warnings");
+            Assert.That(ruleErrors.Select(e => $"{e.Pointer}: {e.Message}"), Is.Empty, "validation rule errors");
+        }
+    }
+
+    [Test]
+    public async Task Swagger_parser_validates_it()
+    {
+        var (exitCode, output) = await NodeValidators.ValidateAsync("openapi", await WriteServedAsync("openapi"));
+
+        Assert.That(exitCode, Is.Zero, output);
+    }
+
+    [Test]
+    public void The_only_security_scheme_is_the_X_Api_Key_header_on_the_operator_operations()
+    {
+        var schemes = Document["components"]!["securitySchemes"]!.AsObject();
+        Assert.That(schemes.Select(s => s.Key), Is.EqualTo(OnlyApiKey));
+        var apiKey = schemes["ApiKey"]!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)apiKey["type"], Is.EqualTo("apiKey"));
+            Assert.That((string?)apiKey["in"], Is.EqualTo("header"));
+            Assert.That((string?)apiKey["name"], Is.EqualTo("X-Api-Key"));
+            Assert.That(Document["security"], Is.Null, "no global requirement: the order API is open");
+            foreach (var (path, method, operation) in Operations())
+            {
+                var secured = operation["security"]?.AsArray().Any(r => r!.AsObject().ContainsKey("ApiKey")) == true;
+                Assert.That(secured, Is.EqualTo(path.StartsWith("/admin/", StringComparison.Ordinal)), $"{method} {path} security");
+            }
+        }
+    }
+
+    [Test]
+    public void Operations_have_readable_ids()
+    {
+        var ids = Operations().ToDictionary(o => $"{o.Method} {o.Path}", o => (string?)o.Operation["operationId"]);
+
+        Assert.That(ids, Is.EquivalentTo(new Dictionary<string, string?>
+        {
+            ["post /orders"] = "placeOrder",
+            ["get /orders/{orderId}"] = "getOrder",
+            ["get /admin/dead-letters"] = "listDeadLetters",
+            ["get /admin/dead-letters/{seq}"] = "getDeadLetter",
+            ["post /admin/dead-letters/{seq}/replay"] = "replayDeadLetter",
+            ["delete /admin/dead-letters/{seq}"] = "deleteDeadLetter",
+            ["post /admin/consumers/{name}/replay"] = "replayConsumer",
+        }));
+    }
+
+    [Test]
+    public void Schema_names_are_short_and_free_of_code_namespaces()
+    {
+        var names = Document["components"]!["schemas"]!.AsObject().Select(s => s.Key).ToList();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(names, Is.SupersetOf(ContractSchemas));
+            Assert.That(names.Where(n => n.StartsWith("OrderHost", StringComparison.Ordinal) || n.StartsWith("FastEndpoints", StringComparison.Ordinal) || n.Contains('.')), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void Headers_are_parameters_spelled_as_designed_and_not_body_fields()
+    {
+        var placeOrder = Document["paths"]!["/orders"]!["post"]!;
+        var headers = placeOrder["parameters"]!.AsArray().Where(p => (string?)p!["in"] == "header").Select(p => (string?)p!["name"]);
+        var body = Document["components"]!["schemas"]!["PlaceOrderRequest"]!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(headers, Is.EquivalentTo(DesignedHeaders));
+            Assert.That(body["properties"]!.AsObject().Select(p => p.Key), Is.EquivalentTo(BodyFields));
+            Assert.That((bool?)body["additionalProperties"], Is.False, "a body with any other property is a 400");
+        }
+    }
+
+    [Test]
+    public void The_order_body_and_a_400_answer_have_examples()
+    {
+        var placeOrder = Document["paths"]!["/orders"]!["post"]!;
+        var bodyExample = Document["components"]!["schemas"]!["PlaceOrderRequest"]!["example"];
+        var badRequest = placeOrder["responses"]!["400"]!["content"]!["application/problem+json"]!["example"];
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)bodyExample?["customerId"], Is.EqualTo("c-42"));
+            Assert.That((decimal?)bodyExample?["total"], Is.EqualTo(39.98m));
+            Assert.That((int?)badRequest?["status"], Is.EqualTo(400));
+            Assert.That((string?)badRequest?["errors"]?[0]?["name"], Is.EqualTo("total"));
+        }
+    }
+
+    [TestCase("idempotencyKey")]
+    [TestCase("correlationId")]
+    public async Task A_body_that_carries_a_header_value_is_a_400_naming_the_field(string field)
+    {
+        var body = OrderBodies.Paid();
+        body[field] = "from-the-body";
+
+        var response = await HostUnderTest.Api.PostOrderAsync(body, idempotencyKey: "header-key-" + Guid.NewGuid().ToString("N"));
+
+        ProblemDetailsAssert.HasFieldError(response, field);
+    }
+
+    private IEnumerable<(string Path, string Method, JsonNode Operation)> Operations()
+        => Document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(m => (p.Key, m.Key, m.Value!)));
+}
