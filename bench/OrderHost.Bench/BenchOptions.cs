@@ -115,8 +115,8 @@ internal sealed class BenchOptions
           --nats-url URL          use this loopback server instead of starting one per scenario
                                   (no fresh store per run; one sync interval, the server's; no growth rows)
           --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
-          --host-process          run the host as shipped, in a child process per run (dotnet OrderHost.dll: Server GC,
-                                  appsettings.json logging, output drained and discarded) instead of in-process; the
+          --host-process          run the host as shipped, in a child process per run (dotnet OrderHost.dll: its runtimeconfig.json
+                                  GC settings, appsettings.json logging, output drained and discarded) instead of in-process; the
                                   report adds the host process's own CPU and peak working set
           --host-dll PATH         with --host-process: the OrderHost.dll to run (default: src/Host/bin/<configuration>/
                                   <framework>/, built with the benchmark)

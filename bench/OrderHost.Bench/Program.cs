@@ -177,7 +177,7 @@ var report = new BenchReport(
         new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout), HostSettings.Consumers.DoubleAck)),
     ReportWriter.Summarize(results, options.Runs, options.GuardedWithout == GuardedParts.None),
     failures,
-    ReportWriter.Notes(hostProcess is not null));
+    ReportWriter.Notes(hostProcess is not null, options.Growth.Count > 0));
 
 var outputDirectory = options.OutputDirectory
     ?? (repositoryRoot is null ? Path.Combine(Environment.CurrentDirectory, "bench-results") : Path.Combine(repositoryRoot, "bench", "results"));

@@ -5,7 +5,7 @@ namespace OrderHost.Bench.Infrastructure;
 
 /// <summary>
 /// The shipped host in a child process: <c>dotnet OrderHost.dll</c> from its own folder (its runtimeconfig.json,
-/// so Server GC, and its appsettings.json, so logging at Information), all modules on, Kestrel on a free
+/// so the GC it ships with, and its appsettings.json, so logging at Information), all modules on, Kestrel on a free
 /// 127.0.0.1 port, pointed at the benchmark's server. Its CPU and memory are its own; its output goes to
 /// pipes that are drained and discarded. Stopped with SIGTERM, as a container runtime does.
 /// </summary>

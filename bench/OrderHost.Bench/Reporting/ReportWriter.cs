@@ -165,8 +165,11 @@ internal static class ReportWriter
         }
     }
 
-    /// <summary>The report's notes; <paramref name="hostProcess"/> (<c>--host-process</c>) changes what the bench figures cover.</summary>
-    public static IReadOnlyList<string> Notes(bool hostProcess) => [
+    /// <summary>
+    /// The report's notes; <paramref name="hostProcess"/> (<c>--host-process</c>) changes what the bench figures cover,
+    /// <paramref name="growth"/> adds how the growth rows were made.
+    /// </summary>
+    public static IReadOnlyList<string> Notes(bool hostProcess, bool growth) => [
         "orders/s: completed orders from the first send to the last order's completion (raw: the sink's ack of bench.notified.<id>; raw-guarded: bench.notified.<id> seen by the benchmark's ordered consumer; the others: orders.notified.<id> seen by it). × raw: that figure over the raw relay's median in this same invocation under the same sync_interval.",
         "Subjects: every relay uses per-order subjects as the host's ledger does (bench.<step>.<id>, consumers filtering bench.<step>.*), so the ratios compare guarantees and host, not subject layouts.",
         "raw-guarded: the raw relay plus every broker call the host's handlers make per order, made by bare NATS.Net with the host's consumer settings and no host: the created event appended on the condition that the order has no history (as the HTTP intake does); per relay hop a leader read of the order's last event (STREAM.MSG.GET last_by_subj bench.*.<id>), a conditional append of the next event (Nats-Expected-Last-Subject-Sequence = the delivered message's sequence on bench.*.<id>) and a double ack (as the host's consumers by default); nothing consumes the last step; complete when an ordered consumer sees bench.notified.<id>, as for the pipeline. Its server msgs per order equal the pipeline's. × raw-guarded: the pipeline's (or http's) orders/s over this row's median, what the host costs on top of the broker work its guarantees need.",
@@ -188,7 +191,11 @@ internal static class ReportWriter
         $"machine busy: machine-wide busy cores during the measured phase (/proc/stat); 'of which other' is what neither the benchmark process{(hostProcess ? ", the host process" : string.Empty)} nor its nats-server account for: kernel work not charged to them (loopback networking, disk flushes) and, on a shared machine, other people's processes. A high value means the run was disturbed. /proc/stat is sampled at timer ticks, so at fixed moderate rates (short bursts between idle ticks) it reads low, below the sum of the per-process CPU columns, which are exact: compare it with them only at full speed.",
         "consumers idle after: an order counts as complete when its last event is stored, before the handler that appended it has acked its own message. Each warm-up and each measured phase ends only when every durable consumer has nothing pending or unacknowledged; this column is how long that took after the last completion. The measured CPU and message counts include that work; orders/s and e2e do not wait for it.",
         "sync_interval: how often nats-server fsyncs JetStream writes; 'always' fsyncs before every acknowledgement (durable against a power loss of the machine); each row names the setting its servers ran with.",
-        "growth@N: the pipeline after N finished orders (created, paid, notified on their own subjects, no message ids: older than any duplicate window) were stored with pipelined publishes while no host ran (a first host had declared the stream and its consumers, then stopped); the host's durable consumers were then reset past them (nats-server consumer reset), so the measured host never delivers them. No discarded warm-up runs for these rows (each would prefill again): the in-process JIT is warm from the rows before. nats-server RSS: VmRSS right after the prefill and the peak during the measured phase.",
+        .. growth
+            ? (string[])[
+                "growth@N: the pipeline after N finished orders (created, paid, notified on their own subjects, no message ids: older than any duplicate window) were stored with pipelined publishes while no host ran (a first host had declared the stream and its consumers, then stopped); the host's durable consumers were then reset past them (nats-server consumer reset), so the measured host never delivers them. No discarded warm-up runs for these rows (each would prefill again): the in-process JIT is warm from the rows before. nats-server RSS: VmRSS right after the prefill and the peak during the measured phase.",
+            ]
+            : [],
     ];
 
     private static double? Ratio(double? value, double? raw, ScenarioReport row)
