@@ -9,38 +9,23 @@ namespace OrderHost.Tests.Observability;
 /// own state are exported, and the alert rules fire on exactly those scraped numbers.
 /// </summary>
 [TestFixture]
-public sealed class StreamMetricsTests : NatsServerFixture
+public sealed class StreamMetricsTests : OrderHostFixture
 {
     private const string DeadLetters = BrokerProbe.DeadLetterStream;
     private const int Limit = 10;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly string[] OwnedStreams = [BrokerProbe.OrdersStream, DeadLetters, "ORDERS_ADVISORIES", "KV_idempotency-keys"];
-    private RunningOrderHost? _host;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?>
-            {
-                ["Nats:DeadLetterStream:MaxMessages"] = Limit.ToString(CultureInfo.InvariantCulture),
-                ["Nats:StatsInterval"] = "00:00:00.200",
-                ["Nats:MonitoringUrl"] = Server.MonitoringUrl,
-            });
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+        ["Nats:DeadLetterStream:MaxMessages"] = Limit.ToString(CultureInfo.InvariantCulture),
+        ["Nats:StatsInterval"] = "00:00:00.200",
+        ["Nats:MonitoringUrl"] = Server.MonitoringUrl,
+    };
 
     [Test]
     public async Task A_stream_filled_past_80_percent_and_past_its_limit_shows_it_and_the_alerts_fire_on_those_numbers()
     {
-        var api = _host!.Api;
+        var api = Host.Api;
         await PublishDeadLettersAsync(9);
         var nearlyFull = await Eventually.Until(
             api.ScrapeMetricsAsync,
