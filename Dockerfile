@@ -9,7 +9,7 @@ WORKDIR /src
 # Restore in its own layer: it is only redone when a project or package version changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Host/OrderHost.Host.csproj src/Host/
-COPY src/Modules/Messaging/OrderHost.Messaging.csproj src/Modules/Messaging/
+COPY src/Messaging/OrderHost.Messaging.csproj src/Messaging/
 COPY src/Modules/Orders/OrderHost.Orders.csproj src/Modules/Orders/
 COPY src/Modules/Orders.Contracts/OrderHost.Orders.Contracts.csproj src/Modules/Orders.Contracts/
 COPY src/Modules/Payments/OrderHost.Payments.csproj src/Modules/Payments/

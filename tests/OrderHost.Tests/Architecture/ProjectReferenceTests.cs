@@ -24,7 +24,7 @@ public sealed class ProjectReferenceTests
     {
         var names = SourceProjectPaths().Select(Path.GetFileNameWithoutExtension);
 
-        Assert.That(names, Is.EquivalentTo(ExpectedProjects), "src/Host and src/Modules/*/*.csproj");
+        Assert.That(names, Is.EquivalentTo(ExpectedProjects), "src/Host, src/Messaging and src/Modules/*/*.csproj");
     }
 
     [TestCaseSource(nameof(SourceProjects))]
@@ -39,6 +39,7 @@ public sealed class ProjectReferenceTests
     {
         var src = Path.Combine(Infrastructure.RepositoryRoot.Find(), "src");
         return Directory.EnumerateFiles(Path.Combine(src, "Modules"), "*.csproj", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(src, "Messaging"), "*.csproj", SearchOption.TopDirectoryOnly))
             .Concat(Directory.EnumerateFiles(Path.Combine(src, "Host"), "*.csproj", SearchOption.TopDirectoryOnly))
             .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
