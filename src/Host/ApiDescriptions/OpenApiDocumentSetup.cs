@@ -27,6 +27,7 @@ internal static class OpenApiDocumentSetup
             s.DocumentProcessors.Add(apiKey);
             s.OperationProcessors.Add(apiKey);
             s.OperationProcessors.Add(new HeaderPropertiesOutOfBody());
+            s.OperationProcessors.Add(new ProblemResponses());
         };
     }
 }

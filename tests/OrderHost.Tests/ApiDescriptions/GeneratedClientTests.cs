@@ -44,7 +44,7 @@ public sealed class GeneratedClientTests() : ServedDocumentFixture("/swagger/v1/
             Assert.That((int?)seen["problemStatus"], Is.EqualTo(400));
             Assert.That(seen["problemErrors"]!.AsArray().Select(e => (string?)e!["name"]), Does.Contain("total"), output);
             Assert.That(OrderApiClient.OrderIdOf(again), Is.EqualTo(orderId), "the same Idempotency-Key finds the client's order");
-            Assert.That(created.Select(m => m.Header(OrderApiClient.CorrelationIdHeader)), Is.EqualTo(new[] { correlationId }));
+            Assert.That(created.Select(m => m.Header(OrderApiClient.CorrelationIdHeader)), Is.EqualTo(new List<string?> { correlationId }));
         }
     }
 }
