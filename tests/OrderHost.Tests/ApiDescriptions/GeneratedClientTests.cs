@@ -11,7 +11,7 @@ namespace OrderHost.Tests.ApiDescriptions;
 [TestFixture]
 public sealed class GeneratedClientTests() : ServedDocumentFixture("/swagger/v1/swagger.json")
 {
-    private static readonly string[] ContractModels = ["PlaceOrderRequest", "PlaceOrderItem", "PlaceOrderResponse", "Order", "OrderStep", "ProblemDetails"];
+    private static readonly string[] ContractModels = ["PlaceOrderRequest", "PlaceOrderItem", "PlaceOrderResponse", "Order", "OrderStep", "ProblemDetails", "ProblemDetailsError"];
 
     [Test]
     public async Task A_generated_client_places_an_order_reads_it_back_and_reads_a_400()
