@@ -10,6 +10,9 @@ NATS_SERVER_BIN="$(scripts/ensure-nats-server.sh)"
 export NATS_SERVER_BIN
 echo "test: using $("$NATS_SERVER_BIN" --version) at $NATS_SERVER_BIN" >&2
 
+# The pinned .NET tools (.config/dotnet-tools.json): Kiota, which a test generates a client with.
+dotnet tool restore
+
 rm -rf TestResults
 dotnet test OrderHost.sln -c Release -nologo \
   --logger "console;verbosity=normal" \

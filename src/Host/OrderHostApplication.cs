@@ -69,7 +69,7 @@ public static class OrderHostApplication
         {
             app.UseFastEndpoints(c =>
             {
-                c.Errors.UseProblemDetails();
+                c.Errors.UseProblemDetails(p => p.ResponseBuilder = HeaderErrorNames.Problem);
                 c.Binding.JsonExceptionTransformer = JsonBodyErrors.Describe;
 
                 // A body means exactly one thing: a repeated property, one the API does not know (a typo

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrderHost.Host.Http;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Topology;
 
@@ -75,7 +76,12 @@ internal static class AdminEndpoints
     {
         if (request.FromSequence is null == request.FromTime is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Say where to replay from", detail: "Give exactly one of fromSequence or fromTime.");
+            const string reason = "Give exactly one of fromSequence or fromTime.";
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Say where to replay from",
+                detail: reason,
+                extensions: new Dictionary<string, object?> { [FieldErrors.Member] = FieldErrors.Of(("fromSequence", reason), ("fromTime", reason)) });
         }
 
         var result = await replay.ReplayAsync(name, request.FromSequence, request.FromTime, ct);

@@ -22,6 +22,7 @@ internal static class AsyncApiDocument
 {
     public const string Path = "/asyncapi/v1/asyncapi.json";
     private const string HeadersSchema = "EventHeaders";
+    private const string NatsServer = "local";
 
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -61,6 +62,7 @@ internal static class AsyncApiDocument
                 ["address"] = $"{evt.Subject}.{{orderId}}",
                 ["title"] = evt.Subject,
                 ["description"] = $"{evt.Name} events, one subject per order in stream ORDERS; a consumer of every order subscribes to '{LedgerSubjects.StepFilter(evt.Subject)}'.",
+                ["servers"] = new JsonArray(Ref($"#/servers/{NatsServer}")),
                 ["parameters"] = new JsonObject { ["orderId"] = new JsonObject { ["description"] = "The order's id, a UUID in canonical form." } },
                 ["messages"] = channelMessages,
             };
@@ -95,6 +97,10 @@ internal static class AsyncApiDocument
             }
         }
 
+        channels[WebhookDescription.ChannelId] = WebhookDescription.Channel();
+        operations[$"send{WebhookDescription.MessageId}"] = WebhookDescription.SendOperation();
+        messages[WebhookDescription.MessageId] = WebhookDescription.Message();
+
         return new JsonObject
         {
             ["asyncapi"] = "3.0.0",
@@ -103,19 +109,21 @@ internal static class AsyncApiDocument
                 ["title"] = "OrderHost events",
                 ["version"] = "1",
                 ["description"] = "The events of every order, stored in the JetStream stream ORDERS (subjects orders.>), one subject per order and step. "
-                    + "Every body is JSON with \"version\" and \"orderId\"; a consumer reads every version it knows.",
+                    + "Every body is JSON with \"version\" and \"orderId\"; a consumer reads every version it knows. "
+                    + "The Notifications module also POSTs each notification to a configured HTTP receiver (channel notificationWebhook).",
             },
             ["defaultContentType"] = "application/json",
             ["servers"] = new JsonObject
             {
-                ["local"] = new JsonObject { ["host"] = "127.0.0.1:4222", ["protocol"] = "nats", ["description"] = "The NATS server of scripts/run.sh (JetStream on)." },
+                [NatsServer] = new JsonObject { ["host"] = "127.0.0.1:4222", ["protocol"] = "nats", ["description"] = "The NATS server of scripts/run.sh (JetStream on)." },
+                [WebhookDescription.ServerId] = WebhookDescription.Server(),
             },
             ["channels"] = channels,
             ["operations"] = operations,
             ["components"] = new JsonObject
             {
                 ["messages"] = messages,
-                ["schemas"] = new JsonObject { [HeadersSchema] = Headers() },
+                ["schemas"] = new JsonObject { [HeadersSchema] = Headers(), [WebhookDescription.HeadersSchemaId] = WebhookDescription.Headers() },
             },
         };
     }
@@ -145,9 +153,9 @@ internal static class AsyncApiDocument
         },
     };
 
-    private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
+    internal static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
 
-    private static JsonObject Ref(string pointer) => new() { ["$ref"] = pointer };
+    internal static JsonObject Ref(string pointer) => new() { ["$ref"] = pointer };
 
     // "orders.payment_failed" -> "orders-payment_failed": channel ids may not contain dots.
     private static string ChannelId(string subject) => subject.Replace('.', '-');

@@ -25,8 +25,10 @@ internal static class OpenApiDocumentSetup
             s.Description = "Orders on NATS JetStream. The events these calls cause are described by the AsyncAPI document at /asyncapi/v1/asyncapi.json.";
             var apiKey = new ApiKeySecurity();
             s.DocumentProcessors.Add(apiKey);
+            s.DocumentProcessors.Add(new NestedSchemaNames());
             s.OperationProcessors.Add(apiKey);
             s.OperationProcessors.Add(new HeaderPropertiesOutOfBody());
+            s.OperationProcessors.Add(new ProblemResponses());
         };
     }
 }

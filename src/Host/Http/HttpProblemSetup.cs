@@ -66,7 +66,7 @@ internal static class HttpProblemSetup
         {
             var failure = JsonBodyErrors.Describe(json);
             context.ProblemDetails.Detail = failure.ErrorMessage;
-            context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [failure.PropertyName] = [failure.ErrorMessage] };
+            context.ProblemDetails.Extensions[FieldErrors.Member] = FieldErrors.Of((failure.PropertyName, failure.ErrorMessage));
         }
     }
 

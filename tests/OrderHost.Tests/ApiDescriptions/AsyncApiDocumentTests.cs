@@ -21,6 +21,27 @@ namespace OrderHost.Tests.ApiDescriptions;
 public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocument.Path)
 {
     private static readonly TimeSpan Completion = TimeSpan.FromSeconds(30);
+    private WebhookReceiver? _receiver;
+
+    protected override async Task<IReadOnlyDictionary<string, string?>?> SettingsAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Notifications:Webhook:Url"] = _receiver.Url.ToString(),
+            ["Notifications:Webhook:Secret"] = "asyncapi-test-secret",
+        };
+    }
+
+    [OneTimeTearDown]
+    public async Task StopReceiverAsync()
+    {
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+    }
+
     [Test]
     public void The_checked_in_copy_is_what_the_contracts_generate_and_what_isServed()
     {
@@ -50,7 +71,7 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
     [Test]
     public void Every_event_version_carries_the_payload_schema_of_schemas_folder()
     {
-        var payloads = Document["components"]!["messages"]!.AsObject().Select(m => m.Value!["payload"]!).ToList();
+        var payloads = Document["components"]!["messages"]!.AsObject().Where(m => m.Key != "NotificationWebhook").Select(m => m.Value!["payload"]!).ToList();
         var expected = EventSchema.For(OrderEvents.Created).Concat(EventSchema.For(PaymentEvents.Succeeded))
             .Concat(EventSchema.For(PaymentEvents.Failed)).Concat(EventSchema.For(NotificationEvents.Notified)).ToList();
 
@@ -113,12 +134,39 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
         }
     }
 
+    [Test]
+    public async Task Every_webhook_call_matches_the_documented_message()
+    {
+        var paid = await HostUnderTest.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var failed = await HostUnderTest.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        var ids = new[] { $"{paid:D}.paid", $"{failed:D}.failed" };
+        await Eventually.True(() => Task.FromResult(ids.All(id => _receiver!.Calls.Any(c => c.Id == id))), "a webhook call for each order", Completion);
+
+        var message = Document["components"]!["messages"]!["NotificationWebhook"]!;
+        var payload = Build(message["payload"]!);
+        var headers = Build(Document["components"]!["schemas"]!["WebhookHeaders"]!);
+        var described = Document["components"]!["schemas"]!["WebhookHeaders"]!["properties"]!.AsObject().Select(p => p.Key);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(described, Is.EquivalentTo(SentHeaders), "the document describes exactly the headers the sender sets");
+            foreach (var call in _receiver!.Calls.Where(c => ids.Contains(c.Id)))
+            {
+                var sent = new JsonObject { ["webhook-id"] = call.Id, ["webhook-timestamp"] = call.Timestamp, ["webhook-signature"] = call.Signature };
+                Assert.That(Errors(payload, JsonDocument.Parse(call.Body).RootElement), Is.Empty, $"body of {call.Id}: {call.Body}");
+                Assert.That(Errors(headers, JsonSerializer.SerializeToElement(sent)), Is.Empty, $"headers of {call.Id}: {sent.ToJsonString()}");
+                Assert.That(call.ContentType, Is.EqualTo((string?)message["contentType"]), $"content type of {call.Id}");
+            }
+        }
+    }
+
+    private static readonly string[] SentHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+
     private static readonly string[] AllSteps = ["created", "paid", "payment_failed", "notified"];
 
     private List<(Regex Address, IReadOnlyList<JsonSchema>? Payloads)> Channels()
     {
         var messages = Document["components"]!["messages"]!;
-        return [.. Document["channels"]!.AsObject().Select(c =>
+        return [.. Document["channels"]!.AsObject().Where(c => c.Value!["address"] is not null).Select(c =>
         {
             var address = (string)c.Value!["address"]!;
             var pattern = new Regex("^" + Regex.Escape(address).Replace(@"\{orderId}", "[0-9a-f-]{36}", StringComparison.Ordinal) + "$");

@@ -12,10 +12,15 @@ namespace OrderHost.Tests.ApiDescriptions;
 /// schema names, headers spelled as DESIGN.md spells them and never body fields, examples to start from.
 /// </summary>
 [TestFixture]
-public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/swagger.json", new Dictionary<string, string?> { ["Admin:ApiKey"] = "openapi-test-key" })
+public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/swagger.json", new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey })
 {
+    private const string ApiKey = "openapi-test-key";
+    private const string ProblemDetailsRef = "#/components/schemas/ProblemDetails";
+    private static readonly string[] ErrorMembers = ["name", "reason"];
+    private static readonly string[] OperatorProblems = ["401", "404"];
+    private static readonly string[] IdempotencyKeyOnly = ["Idempotency-Key"];
     private static readonly string[] OnlyApiKey = ["ApiKey"];
-    private static readonly string[] ContractSchemas = ["PlaceOrderRequest", "PlaceOrderResponse", "Order", "OrderStep", "ProblemDetails", "DeadLetterPage", "ConsumerReplayRequest"];
+    private static readonly string[] ContractSchemas = ["PlaceOrderRequest", "PlaceOrderResponse", "Order", "OrderStep", "ProblemDetails", "ProblemDetailsError", "DeadLetterPage", "ConsumerReplayRequest"];
     private static readonly string[] DesignedHeaders = ["Idempotency-Key", "X-Correlation-Id"];
     private static readonly string[] BodyFields = ["customerId", "items", "total", "currency", "customerEmail", "shippingAddress"];
 
@@ -88,7 +93,7 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
         using (Assert.EnterMultipleScope())
         {
             Assert.That(names, Is.SupersetOf(ContractSchemas));
-            Assert.That(names.Where(n => n.StartsWith("OrderHost", StringComparison.Ordinal) || n.StartsWith("FastEndpoints", StringComparison.Ordinal) || n.Contains('.')), Is.Empty);
+            Assert.That(names.Where(n => n.StartsWith("OrderHost", StringComparison.Ordinal) || n.StartsWith("FastEndpoints", StringComparison.Ordinal) || n.Contains('.') || n.Contains('_')), Is.Empty);
         }
     }
 
@@ -133,6 +138,65 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
         var response = await HostUnderTest.Api.PostOrderAsync(body, idempotencyKey: "header-key-" + Guid.NewGuid().ToString("N"));
 
         ProblemDetailsAssert.HasFieldError(response, field);
+    }
+
+    [Test]
+    public void Every_response_has_a_description()
+    {
+        var undescribed = Operations()
+            .SelectMany(o => o.Operation["responses"]!.AsObject().Select(r => (Where: $"{o.Method} {o.Path} {r.Key}", Description: (string?)r.Value!["description"])))
+            .Where(r => string.IsNullOrWhiteSpace(r.Description))
+            .Select(r => r.Where);
+
+        Assert.That(undescribed, Is.Empty);
+    }
+
+    [Test]
+    public void Both_APIs_describe_their_problem_answers_with_one_schema_whose_errors_is_an_array_of_name_and_reason()
+    {
+        var errors = Document["components"]!["schemas"]!["ProblemDetails"]!["properties"]!["errors"]!;
+        var error = Document["components"]!["schemas"]![((string)errors["items"]!["$ref"]!).Split('/')[^1]]!["properties"]!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)errors["type"], Is.EqualTo("array"));
+            Assert.That(error.AsObject().Select(p => p.Key), Is.SupersetOf(ErrorMembers));
+            foreach (var (path, method, operation) in Operations())
+            {
+                var problems = operation["responses"]!.AsObject().Where(r => r.Value!["content"]?["application/problem+json"] is not null).ToList();
+                Assert.That(problems.Select(p => (string?)p.Value!["content"]!["application/problem+json"]!["schema"]!["$ref"]), Is.All.EqualTo(ProblemDetailsRef), $"{method} {path}");
+                if (path.StartsWith("/admin/", StringComparison.Ordinal))
+                {
+                    Assert.That(problems.Select(p => p.Key), Is.SupersetOf(OperatorProblems), $"{method} {path} problem answers");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_header_error_is_named_as_the_header_is_spelled()
+    {
+        var response = await HostUnderTest.Api.PostOrderAsync(OrderBodies.Paid(), idempotencyKey: "not a key");
+
+        Assert.That(response.ErrorFields(), Is.EqualTo(IdempotencyKeyOnly), $"{response}");
+    }
+
+    [TestCase("{\"fromSequence\":\"1\"}", "fromSequence", TestName = "An unreadable operator body is a 400 whose errors array names the field")]
+    [TestCase("{}", "fromSequence", TestName = "An operator body that says neither is a 400 whose errors array names the fields")]
+    public async Task The_operator_API_answers_a_400_with_the_documented_errors_array(string body, string field)
+    {
+        using var admin = new AdminApiClient(HostUnderTest.Api.BaseAddress);
+
+        var response = await admin.ReplayConsumerAsync("payment-processor", body, ApiKey);
+
+        ProblemDetailsAssert.HasStatus(response, System.Net.HttpStatusCode.BadRequest);
+        var errors = response.Json().GetProperty("errors");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(errors.ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), $"{response}");
+            Assert.That(response.ErrorFields(), Does.Contain(field), $"{response}");
+            Assert.That(errors.EnumerateArray().All(e => e.TryGetProperty("reason", out var r) && r.GetString()!.Length > 0), Is.True, $"{response}");
+        }
     }
 
     private IEnumerable<(string Path, string Method, JsonNode Operation)> Operations()

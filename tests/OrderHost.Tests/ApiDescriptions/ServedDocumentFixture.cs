@@ -17,12 +17,15 @@ public abstract class ServedDocumentFixture(string path, IReadOnlyDictionary<str
     [OneTimeSetUp]
     public async Task FetchDocumentAsync()
     {
-        HostUnderTest = await RunningOrderHost.StartAsync(Server, settings);
+        HostUnderTest = await RunningOrderHost.StartAsync(Server, await SettingsAsync());
         var response = await HostUnderTest.Api.GetAsync(path);
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), $"{response}");
         Served = response.Body;
         Document = JsonNode.Parse(Served)!;
     }
+
+    /// <summary>The host's settings on top of the test defaults; a fixture may start what they point at first.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>?> SettingsAsync() => Task.FromResult(settings);
 
     [OneTimeTearDown]
     public async Task StopHostAsync()

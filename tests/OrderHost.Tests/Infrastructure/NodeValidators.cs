@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrderHost.Tests.Infrastructure;
 
 /// <summary>
@@ -16,7 +14,7 @@ public static class NodeValidators
     public static async Task<(int ExitCode, string Output)> ValidateAsync(string kind, string file)
     {
         var folder = await Installed.Value;
-        return await RunAsync(await DebianPackage.EnsureToolAsync("node", "nodejs"), folder, TimeSpan.FromMinutes(2), "validate.mjs", kind, file);
+        return await ChildProcess.RunAsync(await DebianPackage.EnsureToolAsync("node", "nodejs"), folder, TimeSpan.FromMinutes(2), "validate.mjs", kind, file);
     }
 
     private static async Task<string> InstallAsync()
@@ -35,7 +33,7 @@ public static class NodeValidators
         await DebianPackage.EnsureToolAsync("node", "nodejs");
         var npm = await DebianPackage.EnsureToolAsync("npm", "npm");
         await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), manifest);
-        var (exitCode, output) = await RunAsync(npm, folder, InstallTimeout, "install", "--no-audit", "--no-fund", "--no-package-lock");
+        var (exitCode, output) = await ChildProcess.RunAsync(npm, folder, InstallTimeout, "install", "--no-audit", "--no-fund", "--no-package-lock");
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"npm install in {folder} exited with {exitCode}: {output}");
@@ -43,23 +41,5 @@ public static class NodeValidators
 
         await File.WriteAllTextAsync(installedManifest, manifest);
         return folder;
-    }
-
-    private static async Task<(int, string)> RunAsync(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
-    {
-        var output = new RecentOutput(200);
-        using var process = output.Start(new ProcessStartInfo(program, arguments) { WorkingDirectory = workingDirectory });
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{program} did not finish within {timeout}: {output}");
-        }
-
-        return (process.ExitCode, output.ToString());
     }
 }

@@ -70,11 +70,7 @@ public static class PublishedBuild
             WorkingDirectory = RepositoryRoot.Find(),
         };
 
-        // dotnet test exports MSBuild locations for its own build; a nested build must find its own.
-        foreach (var key in startInfo.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.Ordinal) || k == "MSBUILD_EXE_PATH").ToList())
-        {
-            startInfo.Environment.Remove(key);
-        }
+        ChildProcess.ForgetOuterBuild(startInfo);
 
         var log = new StringBuilder();
         using var process = new Process { StartInfo = startInfo };

@@ -23,19 +23,19 @@ internal sealed partial class WebhookNotificationSender(
         var webhook = options.Value.Webhook;
         var now = timeProvider.GetUtcNow();
         var payload = new WebhookPayload(
-            notification.Kind == "paid" ? "order.paid" : "order.payment_failed",
+            NotificationWebhook.TypeOf(notification.Kind),
             now,
             new WebhookOrderData(notification.OrderId, notification.Kind, notification.Amount, notification.Currency, notification.Detail));
-        var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJsonContext.Default.WebhookPayload);
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, NotificationWebhook.PayloadJson);
         var timestamp = now.ToUnixTimeSeconds();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("webhook-id", notification.NotificationId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(NotificationWebhook.IdHeader, notification.NotificationId);
+        request.Headers.Add(NotificationWebhook.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         if (!string.IsNullOrEmpty(webhook.Secret))
         {
-            request.Headers.Add("webhook-signature", WebhookSignature.Sign(webhook.Secret, notification.NotificationId, timestamp, body));
+            request.Headers.Add(NotificationWebhook.SignatureHeader, WebhookSignature.Sign(webhook.Secret, notification.NotificationId, timestamp, body));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -37,6 +37,12 @@ internal sealed class PlaceOrderEndpoint(OrderIntake intake) : Endpoint<PlaceOrd
                 Total = 39.98m,
                 Currency = "USD",
             };
+            s.Responses[StatusCodes.Status202Accepted] = "The order is stored; Location names it. A repeated Idempotency-Key with the same body answers the same orderId.";
+            s.Responses[StatusCodes.Status400BadRequest] = "The body or a header is invalid; errors names each field.";
+            s.Responses[StatusCodes.Status413PayloadTooLarge] = "The body is larger than 64 KiB.";
+            s.Responses[StatusCodes.Status415UnsupportedMediaType] = "The body is not UTF-8 application/json.";
+            s.Responses[StatusCodes.Status422UnprocessableEntity] = "The Idempotency-Key was used before with a different body.";
+            s.Responses[StatusCodes.Status503ServiceUnavailable] = "JetStream did not confirm the order: see the title (not accepted, or outcome unknown) and retry with the same Idempotency-Key.";
             s.ResponseExamples[StatusCodes.Status202Accepted] = new PlaceOrderResponse(Guid.Parse("0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"), OrderStatuses.Accepted);
             s.ResponseExamples[StatusCodes.Status400BadRequest] = new ProblemDetails
             {
