@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using OrderHost.Host.Admin;
 using OrderHost.Host.OperatorConsole.Charts;
 using OrderHost.Host.OperatorConsole.Reads;
@@ -36,7 +37,7 @@ internal static class ConsoleSetup
             o.RootDirectory = "/OperatorConsole/Pages";
             o.Conventions.AuthorizeFolder("/", Policy);
             o.Conventions.AllowAnonymousToPage("/Login");
-        });
+        }).ConfigureApplicationPartManager(AddHostPages);
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "OrderHost.Console";
@@ -91,6 +92,24 @@ internal static class ConsoleSetup
             return next(context);
         }));
         app.MapRazorPages();
+    }
+
+    /// <summary>
+    /// The pages are compiled into the host's assembly. MVC looks for them in the entry assembly, which is the host's
+    /// only when it runs as its own program (not when tests build it), so the assembly is named unless it is there.
+    /// </summary>
+    private static void AddHostPages(ApplicationPartManager parts)
+    {
+        var assembly = typeof(ConsoleSetup).Assembly;
+        if (parts.ApplicationParts.Any(p => p.Name == assembly.GetName().Name))
+        {
+            return;
+        }
+
+        foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+        {
+            parts.ApplicationParts.Add(part);
+        }
     }
 
     /// <summary>The signed-in operator: the claim names the key it was signed in with.</summary>
