@@ -14,6 +14,7 @@ namespace OrderHost.Tests.Console;
 public sealed partial class OperatorConsoleBrowserTests : ConsoleFixture
 {
     private const string NotifierPaid = "notifier-paid";
+    private static readonly bool[] OriginalThenReplayed = [false, true];
     private static readonly string[] ReplayedTimeline = ["orders.created", "orders.paid", "orders.paid", "orders.notified"];
 
     [Test]
@@ -65,7 +66,7 @@ public sealed partial class OperatorConsoleBrowserTests : ConsoleFixture
         using (Assert.EnterMultipleScope())
         {
             Assert.That(browser.Find("#webhook").Text, Does.StartWith("delivered"), "the webhook result");
-            Assert.That(browser.FindAll("#timeline tr[data-step='orders.paid']").Select(r => r.Text.Contains("replayed", StringComparison.Ordinal)), Is.EqualTo(new[] { false, true }), "the original step and its replayed copy");
+            Assert.That(browser.FindAll("#timeline tr[data-step='orders.paid']").Select(r => r.Text.Contains("replayed", StringComparison.Ordinal)), Is.EqualTo(OriginalThenReplayed), "the original step and its replayed copy");
             Assert.That((await Host.Api.FindOrderAsync(orderId))?.IsCompleted, Is.True, "the order after the replay");
         }
 
