@@ -84,6 +84,30 @@ public sealed class OperatorConsoleAccessTests : ConsoleFixture
     }
 
     [Test]
+    public async Task A_process_running_one_module_shows_every_consumer_and_says_where_the_others_run()
+    {
+        await using var ordersOnly = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
+        {
+            ["Admin:ApiKey"] = ApiKey,
+            ["Modules:Payments:Enabled"] = "false",
+            ["Modules:Notifications:Enabled"] = "false",
+        });
+        using var session = new ConsoleHttpSession(ordersOnly.Api.BaseAddress);
+        Assert.That((await session.SignInAsync(ApiKey)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signing in");
+
+        var overview = await (await session.GetAsync("/admin/console")).Content.ReadAsStringAsync();
+        var consumers = await (await session.GetAsync("/admin/console/consumers")).Content.ReadAsStringAsync();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(overview, Does.Contain("not here (runs where Payments runs)"), "payment-processor on the overview");
+            Assert.That(overview, Does.Contain("not here (runs where Notifications runs)"), "the notifiers on the overview");
+            Assert.That(overview, Does.Match(@"<td>Orders</td>\s*<td>yes</td>"), "Orders runs here");
+            Assert.That(overview, Does.Match(@"<td>Payments</td>\s*<td>no: another process runs it</td>"), "Payments runs elsewhere");
+            Assert.That(consumers, Does.Match(@"data-consumer=""payment-processor"">\s*<td>payment-processor</td>\s*<td>Payments <span class=""muted"">\(another process\)</span>"), "payment-processor on the consumers page");
+        }
+    }
+
+    [Test]
     public async Task The_operator_api_pauses_and_resumes_a_consumer()
     {
         const string consumer = "notifier-failed";

@@ -33,8 +33,12 @@ internal sealed class OperatorStreamReads(NatsConnections connections, IOptions<
         return await WithConsumerAsync(stream, config, c => Task.FromResult(c.Info.NumPending), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Up to <paramref name="max"/> messages on <paramref name="filter"/> from <paramref name="fromSequence"/> (or the first) on, oldest first.</summary>
-    public Task<IReadOnlyList<StreamEntry>> ReadAsync(string stream, string filter, ulong? fromSequence, int max, bool headersOnly, CancellationToken cancellationToken)
+    /// <summary>
+    /// Of up to <paramref name="max"/> messages on <paramref name="filter"/> from <paramref name="fromSequence"/> (or the
+    /// first) on, oldest first, those <paramref name="keep"/> accepts (all without it): a long scan holds only its matches.
+    /// </summary>
+    public Task<IReadOnlyList<StreamEntry>> ReadAsync(
+        string stream, string filter, ulong? fromSequence, int max, bool headersOnly, CancellationToken cancellationToken, Func<StreamEntry, bool>? keep = null)
     {
         var config = Config(filter, headersOnly);
         if (fromSequence is { } start)
@@ -43,7 +47,7 @@ internal sealed class OperatorStreamReads(NatsConnections connections, IOptions<
             config.OptStartSeq = Math.Max(start, 1);
         }
 
-        return WithConsumerAsync(stream, config, c => FetchAsync(c, max, cancellationToken), cancellationToken);
+        return WithConsumerAsync(stream, config, c => FetchAsync(c, max, keep, cancellationToken), cancellationToken);
     }
 
     /// <summary>The stream's first and last sequence now.</summary>
@@ -84,20 +88,26 @@ internal sealed class OperatorStreamReads(NatsConnections connections, IOptions<
         }
     }
 
-    private static async Task<IReadOnlyList<StreamEntry>> FetchAsync(INatsJSConsumer consumer, int max, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<StreamEntry>> FetchAsync(INatsJSConsumer consumer, int max, Func<StreamEntry, bool>? keep, CancellationToken cancellationToken)
     {
         var want = (int)Math.Min(consumer.Info.NumPending, (ulong)Math.Max(max, 0));
-        var entries = new List<StreamEntry>(want);
-        while (entries.Count < want)
+        var entries = new List<StreamEntry>();
+        var read = 0;
+        while (read < want)
         {
-            var before = entries.Count;
-            var opts = new NatsJSFetchOpts { MaxMsgs = Math.Min(want - entries.Count, 1_000), Expires = FetchWait };
+            var before = read;
+            var opts = new NatsJSFetchOpts { MaxMsgs = Math.Min(want - read, 1_000), Expires = FetchWait };
             await foreach (var msg in consumer.FetchAsync(opts, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false))
             {
-                entries.Add(ToEntry(msg));
+                read++;
+                var entry = ToEntry(msg);
+                if (keep is null || keep(entry))
+                {
+                    entries.Add(entry);
+                }
             }
 
-            if (entries.Count == before)
+            if (read == before)
             {
                 break; // removed meanwhile by the stream's limits
             }

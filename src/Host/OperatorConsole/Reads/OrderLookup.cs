@@ -23,9 +23,14 @@ internal sealed class OrderLookup(OperatorStreamReads reads, DeadLetterSearch de
         var window = (ulong)Math.Max(options.Value.CorrelationScanMessages, 1);
         var from = Math.Max(first, last >= window ? last - window + 1 : 1);
         var created = await reads.ReadAsync(
-            reads.OrdersStream, LedgerSubjects.StepFilter(OrderEvents.Created.Subject), from, options.Value.CorrelationScanMessages, headersOnly: true, cancellationToken).ConfigureAwait(false);
+            reads.OrdersStream,
+            LedgerSubjects.StepFilter(OrderEvents.Created.Subject),
+            from,
+            options.Value.CorrelationScanMessages,
+            headersOnly: true,
+            cancellationToken,
+            keep: m => m.Header(MessageHeaders.CorrelationId) == correlationId).ConfigureAwait(false);
         List<Guid> ids = [.. created
-            .Where(m => m.Header(MessageHeaders.CorrelationId) == correlationId)
             .Select(m => LedgerSubjects.IdOf(m.Subject))
             .OfType<Guid>()
             .Distinct()];
