@@ -5,6 +5,7 @@ using FastEndpoints.Swagger;
 using OrderHost.Host.Admin;
 using OrderHost.Host.ApiDescriptions;
 using OrderHost.Host.Composition;
+using OrderHost.Host.OperatorConsole;
 using OrderHost.Host.Health;
 using OrderHost.Host.Http;
 using OrderHost.Host.Telemetry;
@@ -47,6 +48,7 @@ public static class OrderHostApplication
         builder.AddOrderHostHttp();
         builder.AddOrderHostTelemetry();
         builder.Services.AddOrderHostHealth();
+        builder.AddOrderHostConsole();
         if (endpointAssemblies.Count > 0)
         {
             builder.Services
@@ -64,6 +66,7 @@ public static class OrderHostApplication
         app.MapOrderHostHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOrderHostAdmin();
+        app.MapOrderHostConsole();
         app.MapAsyncApiDocument();
         if (endpointAssemblies.Count > 0)
         {

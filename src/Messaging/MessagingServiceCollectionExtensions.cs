@@ -46,6 +46,8 @@ public static class MessagingServiceCollectionExtensions
             sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
         services.AddSingleton(sp => new ConsumerReplay(
             sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
+        services.AddSingleton(sp => new ConsumerPause(
+            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
         services.AddHostedService(sp => new DeadLetterAdvisoryWorker(
             sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator),
             sp.GetRequiredService<TopologyProvisioner>(),

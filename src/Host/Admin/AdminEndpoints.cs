@@ -7,16 +7,15 @@ using OrderHost.Messaging.Topology;
 namespace OrderHost.Host.Admin;
 
 /// <summary>
-/// Operator endpoints: dead letters and consumer replay. Always mapped, so the OpenAPI document is the same
+/// Operator endpoints: dead letters, consumer replay, pause and resume. Always mapped, so the OpenAPI document is the same
 /// whatever the configuration; without <c>Admin:ApiKey</c> every one of them answers 404.
 /// </summary>
 internal static class AdminEndpoints
 {
     public static void MapOrderHostAdmin(this WebApplication app)
     {
-        var apiKey = app.Configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>()?.ApiKey;
         // The filter is also metadata: the OpenAPI document marks the operations it guards with the X-Api-Key scheme.
-        var filter = new ApiKeyFilter(apiKey);
+        var filter = new ApiKeyFilter(ApiKeyCheck.From(app.Configuration));
         var admin = app.MapGroup("/admin")
             .AddEndpointFilter(filter)
             .WithMetadata(filter)
@@ -31,6 +30,10 @@ internal static class AdminEndpoints
             .Describe("deleteDeadLetter", "Remove a dead letter without replaying it.");
         admin.MapPost("/consumers/{name}/replay", ReplayConsumerAsync)
             .Describe("replayConsumer", "Move a durable consumer back to a stream sequence or a time: give exactly one of fromSequence or fromTime.", StatusCodes.Status400BadRequest);
+        admin.MapPost("/consumers/{name}/pause", PauseConsumerAsync)
+            .Describe("pauseConsumer", "Pause a durable consumer until pauseUntil (nats-server 2.11+): nothing is delivered to it until then or until it is resumed.", StatusCodes.Status400BadRequest);
+        admin.MapPost("/consumers/{name}/resume", ResumeConsumerAsync)
+            .Describe("resumeConsumer", "Resume a paused durable consumer now.");
     }
 
     /// <summary>The operation id and summary of the OpenAPI document, and the problem answers every operator call can give.</summary>
@@ -85,10 +88,27 @@ internal static class AdminEndpoints
         }
 
         var result = await replay.ReplayAsync(name, request.FromSequence, request.FromTime, ct);
-        return result is { } seq
-            ? TypedResults.Ok(new ConsumerReplayResponse(name, seq))
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such consumer", detail: $"Consumer '{name}' does not exist on the stream.");
+        return result is { } seq ? TypedResults.Ok(new ConsumerReplayResponse(name, seq)) : NoSuchConsumer(name);
     }
+
+    private static async Task<Results<Ok<ConsumerPauseResponse>, ProblemHttpResult>> PauseConsumerAsync(
+        string name, ConsumerPauseRequest request, ConsumerPause pause, TimeProvider time, CancellationToken ct)
+    {
+        if (request.PauseUntil is not { } until || until <= time.GetUtcNow())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Say until when", detail: "Give pauseUntil, a time in the future.");
+        }
+
+        return await pause.PauseAsync(name, until, ct) is { } state
+            ? TypedResults.Ok(new ConsumerPauseResponse(name, state.Paused, state.Until))
+            : NoSuchConsumer(name);
+    }
+
+    private static async Task<Results<Ok<ConsumerPauseResponse>, ProblemHttpResult>> ResumeConsumerAsync(string name, ConsumerPause pause, CancellationToken ct)
+        => await pause.ResumeAsync(name, ct) ? TypedResults.Ok(new ConsumerPauseResponse(name, false, null)) : NoSuchConsumer(name);
+
+    private static ProblemHttpResult NoSuchConsumer(string name)
+        => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such consumer", detail: $"Consumer '{name}' does not exist on the stream.");
 
     private static ProblemHttpResult NotFound(ulong seq)
         => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such dead letter", detail: $"No dead letter at sequence {seq}.");

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using OrderHost.Host.OperatorConsole;
 
 namespace OrderHost.Host.Http;
 
@@ -51,7 +52,7 @@ internal static class HttpProblemSetup
         }
 
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-        if (hasBody && !IsUtf8Json(request.ContentType))
+        if (hasBody && !IsUtf8Json(request.ContentType) && !IsConsoleForm(request))
         {
             await WriteProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json (UTF-8).");
             return;
@@ -69,6 +70,10 @@ internal static class HttpProblemSetup
             context.ProblemDetails.Extensions[FieldErrors.Member] = FieldErrors.Of((failure.PropertyName, failure.ErrorMessage));
         }
     }
+
+    /// <summary>The operator console's pages post HTML forms; everything else speaks JSON.</summary>
+    private static bool IsConsoleForm(HttpRequest request)
+        => request.Path.StartsWithSegments(ConsoleSetup.BasePath) && request.HasFormContentType;
 
     private static bool IsUtf8Json(string? contentType)
     {

@@ -7,12 +7,16 @@ public sealed class ConsumerStatus(string name)
     private long _ackPending;
     private long _redelivered;
     private double _oldestUnsettledSeconds;
+    private long _restarts;
 
     public string Name { get; } = name;
 
     public bool Running { get; private set; }
 
     public string? LastError { get; private set; }
+
+    /// <summary>Times the consume loop went down and was restarted since the process started.</summary>
+    public long Restarts => Interlocked.Read(ref _restarts);
 
     public long Pending => Interlocked.Read(ref _pending);
 
@@ -34,6 +38,7 @@ public sealed class ConsumerStatus(string name)
     {
         Running = false;
         LastError = error;
+        Interlocked.Increment(ref _restarts);
     }
 
     internal void MarkStopped() => Running = false;

@@ -82,6 +82,8 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
             ["post /admin/dead-letters/{seq}/replay"] = "replayDeadLetter",
             ["delete /admin/dead-letters/{seq}"] = "deleteDeadLetter",
             ["post /admin/consumers/{name}/replay"] = "replayConsumer",
+            ["post /admin/consumers/{name}/pause"] = "pauseConsumer",
+            ["post /admin/consumers/{name}/resume"] = "resumeConsumer",
         }));
     }
 

@@ -1,0 +1,44 @@
+using OrderHost.Host.ApiDescriptions;
+using OrderHost.Host.Composition;
+using OrderHost.Messaging.Ledger;
+using OrderHost.Notifications;
+using OrderHost.Orders;
+using OrderHost.Payments;
+
+namespace OrderHost.Host.OperatorConsole.Reads;
+
+/// <summary>
+/// Which module owns each step and durable consumer, and which modules this process runs: in a split
+/// deployment the console shows everything the server holds and says where the rest runs. Read from the
+/// same declarations as the AsyncAPI document, so it names every module whichever run here.
+/// </summary>
+internal sealed class ModuleMap
+{
+    private readonly Dictionary<string, string> _stepOwners;
+    private readonly Dictionary<string, string> _consumerOwners;
+
+    public ModuleMap(IConfiguration configuration)
+    {
+        _stepOwners = AsyncApiDocument.Events.ToDictionary(e => e.Subject, e => e.Module, StringComparer.Ordinal);
+        _consumerOwners = SubscriptionTables.All().ToDictionary(c => c.DurableName, c => c.Module, StringComparer.Ordinal);
+        Modules = [.. new[] { OrdersModule.Name, PaymentsModule.Name, NotificationsModule.Name }
+            .Select(m => new ModuleRow(
+                m,
+                ModuleToggles.IsEnabled(configuration, m),
+                [.. _stepOwners.Where(s => s.Value == m).Select(s => s.Key).Order(StringComparer.Ordinal)],
+                [.. _consumerOwners.Where(c => c.Value == m).Select(c => c.Key).Order(StringComparer.Ordinal)]))];
+    }
+
+    public IReadOnlyList<ModuleRow> Modules { get; }
+
+    /// <summary>The module publishing the step of a concrete subject (<c>orders.paid.{id}</c>), or null for a subject no module declares.</summary>
+    public string? OwnerOfSubject(string subject)
+        => LedgerSubjects.StepOf(subject) is { } step ? _stepOwners.GetValueOrDefault(step) : null;
+
+    public string? OwnerOfConsumer(string durable) => _consumerOwners.GetValueOrDefault(durable);
+
+    public bool RunsHere(string? module) => module is not null && Modules.Any(m => m.Name == module && m.RunsHere);
+}
+
+/// <summary>A module, whether this process runs it, and what it owns.</summary>
+internal sealed record ModuleRow(string Name, bool RunsHere, IReadOnlyList<string> Steps, IReadOnlyList<string> Consumers);

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http;
+using OrderHost.Tests.Infrastructure;
+
+namespace OrderHost.Tests.Console;
+
+/// <summary>
+/// One nats-server, one host with the operator key and a webhook receiver that refuses (a permanent 4xx, so the
+/// notification is dead-lettered) while <see cref="RefuseWebhooks"/> is set, and one headless browser, shared
+/// by the fixture's tests. Charts sample every second so the overview has lines to draw within a test.
+/// </summary>
+public abstract class ConsoleFixture : NatsServerFixture
+{
+    protected const string ApiKey = "console-operator-key";
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private WebhookReceiver? _webhooks;
+    private RunningOrderHost? _host;
+    private HeadlessChromium? _browser;
+
+    protected RunningOrderHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
+
+    protected Uri ConsoleUrl(string path = "") => new(Host.Api.BaseAddress, "/admin/console" + path);
+
+    /// <summary>Started on first use: tests that only speak HTTP never pay for a browser.</summary>
+    protected async Task<HeadlessChromium> BrowserAsync() => _browser ??= await HeadlessChromium.StartAsync();
+
+    protected bool RefuseWebhooks { get; set; }
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync()
+    {
+        _webhooks = await WebhookReceiver.StartAsync();
+        _webhooks.Behaviour = (_, _) => (RefuseWebhooks ? StatusCodes.Status410Gone : StatusCodes.Status204NoContent, TimeSpan.Zero);
+        _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
+        {
+            ["Admin:ApiKey"] = ApiKey,
+            ["Admin:Console:SampleInterval"] = "00:00:01",
+            ["Notifications:Webhook:Url"] = _webhooks.Url.ToString(),
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync()
+    {
+        _browser?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_webhooks is not null)
+        {
+            await _webhooks.DisposeAsync();
+        }
+    }
+}
