@@ -1,8 +1,6 @@
+using OrderHost.Host.Composition;
 using OrderHost.Messaging;
 using OrderHost.Messaging.Consuming;
-using OrderHost.Notifications;
-using OrderHost.Orders;
-using OrderHost.Payments;
 
 namespace OrderHost.Host.ApiDescriptions;
 
@@ -16,9 +14,11 @@ internal static class SubscriptionTables
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddMessaging(builder.Configuration);
-        builder.AddOrdersModule();
-        builder.AddPaymentsModule();
-        builder.AddNotificationsModule();
+        foreach (var module in ModuleTable.Shipped)
+        {
+            module.Register(builder);
+        }
+
         using var services = builder.Services.BuildServiceProvider();
         return [.. services.GetServices<ConsumerDefinition>().OrderBy(c => c.DurableName, StringComparer.Ordinal)];
     }
