@@ -1,4 +1,6 @@
+using NATS.Client.JetStream.Models;
 using OrderHost.Messaging.Consuming;
+using OrderHost.Orders.Contracts;
 
 namespace OrderHost.Tests.Unit;
 
@@ -34,5 +36,5 @@ public sealed class ConsumerStartTests
         => Assert.That(new ConsumerSettings().Start, Is.EqualTo(ConsumerStart.All));
 
     private static ConsumerDefinition Definition(ConsumerSettings settings)
-        => new("Audit", "audit-paid", new Dictionary<string, IMessageRoute> { ["orders.paid"] = null! }, settings);
+        => new("Payments", "payment-processor", new Dictionary<string, IMessageRoute> { [OrderEvents.Created.Subject] = new MessageRoute<OrderCreated, IgnoringHandler>(OrderEvents.Created) }, settings);
 }
