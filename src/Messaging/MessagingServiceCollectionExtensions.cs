@@ -160,6 +160,11 @@ public static class MessagingServiceCollectionExtensions
                 durableName, typeof(ConsumerSettings), ["MaxDeliver must be -1 (no limit) or at least 1; MaxConcurrency, PullBatch and MaxAckPending at least 1; MaxRetryDelay positive."]);
         }
 
+        if (settings.Start == ConsumerStart.ByStartTime && settings.StartTime is null)
+        {
+            throw new OptionsValidationException(durableName, typeof(ConsumerSettings), ["Start ByStartTime needs a StartTime."]);
+        }
+
         // A handler still running when AckWait ends would be redelivered to another handler while it runs.
         if (settings.AckWait < TimeSpan.FromSeconds(1) || settings.EffectiveHandlerTimeout <= TimeSpan.Zero || settings.EffectiveHandlerTimeout >= settings.AckWait)
         {

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrderHost.Messaging.Consuming;
+using OrderHost.Messaging.Events;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Messaging;
 
 /// <summary>
-/// A module's messaging declarations: the consumers it runs and the buckets it owns. Everything
+/// A module's messaging declarations: the consumers it runs, the events it publishes, how it reads the ledger and
+/// the buckets it owns. Everything
 /// declared here speaks to NATS as the module's identity. Handlers and services of the module get
 /// its ledger and buckets as keyed services: <c>[FromKeyedServices(ModuleName)] IEventLedger</c>.
 /// </summary>
@@ -28,9 +30,24 @@ public sealed class ModuleMessaging
         return this;
     }
 
+    /// <summary>"I append events of this type to the ledger."</summary>
+    public ModuleMessaging Publishes(IEventType type)
+    {
+        _services.AddSingleton<ModuleDeclaration>(new ModulePublication(Module, type));
+        return this;
+    }
+
+    /// <summary>"I read the ledger this way" (from the leader to decide, by direct get to show).</summary>
+    public ModuleMessaging ReadsLedger(LedgerReads reads)
+    {
+        _services.AddSingleton<ModuleDeclaration>(new ModuleLedgerReads(Module, reads));
+        return this;
+    }
+
     public ModuleMessaging AddKeyValueBucket(KeyValueBucketDefinition bucket)
     {
         _services.AddSingleton(bucket);
+        _services.AddSingleton<ModuleDeclaration>(new ModuleBucket(Module, bucket));
         return this;
     }
 }

@@ -18,7 +18,7 @@ internal static class NatsConnectionFactory
             TlsOpts = TlsFor(options.Tls),
 
             // Each identity gets its own reply subjects, so a server permission can confine it to them.
-            InboxPrefix = shared ? "_INBOX" : $"_INBOX_{identity.ToLowerInvariant()}",
+            InboxPrefix = MessagingIdentities.InboxPrefixOf(identity),
 
             // Start even when the server is down; keep reconnecting for ever: readiness reports the gap.
             RetryOnInitialConnect = true,

@@ -1,25 +1,14 @@
-using OrderHost.Messaging;
+using OrderHost.Host.Composition;
 using OrderHost.Messaging.Consuming;
-using OrderHost.Notifications;
-using OrderHost.Orders;
-using OrderHost.Payments;
 
 namespace OrderHost.Host.ApiDescriptions;
 
 /// <summary>
-/// Every module's subscription table, read from the modules' own registrations in a scratch container that is
-/// never started: the AsyncAPI document then names every durable consumer whichever modules this process runs.
+/// Every shipped module's subscription table, from the module table's declarations: the AsyncAPI document then names
+/// every durable consumer whichever modules this process runs.
 /// </summary>
 internal static class SubscriptionTables
 {
     public static IReadOnlyList<ConsumerDefinition> All()
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddMessaging(builder.Configuration);
-        builder.AddOrdersModule();
-        builder.AddPaymentsModule();
-        builder.AddNotificationsModule();
-        using var services = builder.Services.BuildServiceProvider();
-        return [.. services.GetServices<ConsumerDefinition>().OrderBy(c => c.DurableName, StringComparer.Ordinal)];
-    }
+        => [.. ModuleDeclarations.Of(ModuleTable.Shipped).Consumers.OrderBy(c => c.DurableName, StringComparer.Ordinal)];
 }

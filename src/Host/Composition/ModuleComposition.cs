@@ -1,33 +1,18 @@
 using System.Reflection;
-using OrderHost.Notifications;
-using OrderHost.Orders;
-using OrderHost.Payments;
 
 namespace OrderHost.Host.Composition;
 
-/// <summary>Adds the enabled modules; returns the assemblies whose HTTP endpoints must be mapped.</summary>
+/// <summary>Adds the enabled modules of the module table; returns the assemblies whose HTTP endpoints must be mapped.</summary>
 internal static class ModuleComposition
 {
     public static IReadOnlyList<Assembly> AddEnabledModules(this WebApplicationBuilder builder)
     {
-        var endpointAssemblies = new List<Assembly>();
-        var configuration = builder.Configuration;
-        if (ModuleToggles.IsEnabled(configuration, OrdersModule.Name))
+        var enabled = ModuleToggles.Select(builder.Configuration, ModuleHosting.ModulesOf(builder));
+        foreach (var module in enabled)
         {
-            builder.AddOrdersModule();
-            endpointAssemblies.Add(typeof(OrdersModule).Assembly);
+            module.Register(builder);
         }
 
-        if (ModuleToggles.IsEnabled(configuration, PaymentsModule.Name))
-        {
-            builder.AddPaymentsModule();
-        }
-
-        if (ModuleToggles.IsEnabled(configuration, NotificationsModule.Name))
-        {
-            builder.AddNotificationsModule();
-        }
-
-        return endpointAssemblies;
+        return [.. enabled.Where(m => m.MapsEndpoints).Select(m => m.Assembly)];
     }
 }

@@ -15,6 +15,12 @@ public sealed class StreamLimitsOptions
 
     internal string[] EffectiveSubjects => Subjects.Length > 0 ? Subjects : DefaultSubjects;
 
+    /// <summary>
+    /// The subject a dead letter is filed under when its original message is gone from the stream: the first token of
+    /// the stream's first subject, then <c>unavailable</c> (<c>orders.unavailable</c> for <c>orders.&gt;</c>).
+    /// </summary>
+    internal string UnavailableSubject => $"{EffectiveSubjects[0].Split('.')[0]}.unavailable";
+
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>-1 means unlimited.</summary>

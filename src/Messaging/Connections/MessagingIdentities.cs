@@ -9,4 +9,8 @@ public static class MessagingIdentities
 {
     public const string Default = "Default";
     public const string Operator = "Operator";
+
+    /// <summary>The identity's own reply subjects (<c>_INBOX_payments</c>), so a server permission can confine it to them.</summary>
+    public static string InboxPrefixOf(string identity)
+        => identity == Default ? "_INBOX" : $"_INBOX_{identity.ToLowerInvariant()}";
 }

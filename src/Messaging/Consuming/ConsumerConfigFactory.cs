@@ -10,11 +10,17 @@ internal static class ConsumerConfigFactory
         var config = new ConsumerConfig(definition.DurableName)
         {
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
-            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            DeliverPolicy = DeliverPolicyOf(settings.Start),
             AckWait = settings.AckWait,
             MaxDeliver = settings.MaxDeliver,
             MaxAckPending = settings.MaxAckPending,
         };
+
+        if (settings.Start == ConsumerStart.ByStartTime)
+        {
+            config.OptStartTime = settings.StartTime
+                ?? throw new InvalidOperationException($"Consumer '{definition.DurableName}' starts by time but has no StartTime.");
+        }
 
         // Always filter: a durable without one would receive every subject of the stream.
         if (subjects.Length == 1)
@@ -28,6 +34,16 @@ internal static class ConsumerConfigFactory
 
         return config;
     }
+
+    // The server applies the policy when it creates the durable and refuses to change it later (delete the durable
+    // to start it elsewhere); an existing durable resumes at its own position.
+    private static ConsumerConfigDeliverPolicy DeliverPolicyOf(ConsumerStart start) => start switch
+    {
+        ConsumerStart.All => ConsumerConfigDeliverPolicy.All,
+        ConsumerStart.New => ConsumerConfigDeliverPolicy.New,
+        ConsumerStart.ByStartTime => ConsumerConfigDeliverPolicy.ByStartTime,
+        _ => throw new ArgumentOutOfRangeException(nameof(start), start, "unknown consumer start"),
+    };
 
     public static void EnsureServerHonoured(ConsumerDefinition definition, ConsumerConfig actual)
     {

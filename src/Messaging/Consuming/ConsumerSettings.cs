@@ -28,6 +28,12 @@ public sealed class ConsumerSettings
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Where the durable starts when it is first created; the module declares it, never the global defaults.</summary>
+    public ConsumerStart Start { get; set; } = ConsumerStart.All;
+
+    /// <summary>The first instant read when <see cref="Start"/> is <see cref="ConsumerStart.ByStartTime"/>.</summary>
+    public DateTimeOffset? StartTime { get; set; }
+
     /// <summary>Dead-letter after this many deliveries; no limit when it is not positive.</summary>
     public bool HasDeliveryLimit => MaxDeliver > 0;
 

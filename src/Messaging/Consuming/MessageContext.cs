@@ -10,5 +10,5 @@ public sealed class MessageContext<TEvent>(TEvent evt, DeliveryInfo delivery)
 
     public DeliveryInfo Delivery { get; } = delivery;
 
-    public string CorrelationId => Delivery.CorrelationId ?? Event.OrderId.ToString();
+    public string CorrelationId => Delivery.CorrelationId ?? Event.AggregateId.ToString();
 }

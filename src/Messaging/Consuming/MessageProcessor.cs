@@ -47,17 +47,17 @@ internal sealed partial class MessageProcessor(
 
             var evt = route.Decode(data);
 
-            // The subject is the order's ledger: an event filed under another order's id would break its history.
-            if (LedgerSubjects.IdOf(msg.Subject) != evt.OrderId)
+            // The subject is the aggregate's ledger: an event filed under another aggregate's id would break its history.
+            if (LedgerSubjects.IdOf(msg.Subject) != evt.AggregateId)
             {
-                throw new PermanentMessageException($"subject {msg.Subject} does not name order {evt.OrderId:D}", DeadLetterReasons.InvalidEvent);
+                throw new PermanentMessageException($"subject {msg.Subject} does not name aggregate {evt.AggregateId:D}", DeadLetterReasons.InvalidEvent);
             }
             if (activity is { IsAllDataRequested: true })
             {
-                activity.SetTag("orderhost.order_id", evt.OrderId);
+                activity.SetTag(MessageActivity.AggregateIdTag, evt.AggregateId);
             }
 
-            scope.OrderId = evt.OrderId;
+            scope.AggregateId = evt.AggregateId;
 
             // A handler that hangs (a gateway that never answers) ends at its deadline and is retried like any transient failure.
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

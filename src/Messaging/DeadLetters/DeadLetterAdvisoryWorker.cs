@@ -112,7 +112,7 @@ internal sealed partial class DeadLetterAdvisoryWorker(
             headers[key] = value;
         }
 
-        var subject = original?.Subject ?? "orders.unavailable";
+        var subject = original?.Subject ?? options.Value.Stream.UnavailableSubject;
         headers.TryGetValue(MessageHeaders.CorrelationId, out var correlation);
         var delivery = new DeliveryInfo(
             advisory.Consumer, subject, advisory.StreamSequence, advisory.Deliveries, original?.Time ?? timeProvider.GetUtcNow(), correlation.ToString());

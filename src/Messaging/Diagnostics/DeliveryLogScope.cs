@@ -5,16 +5,16 @@ using OrderHost.Messaging.Consuming;
 namespace OrderHost.Messaging.Diagnostics;
 
 /// <summary>
-/// The logging scope of one delivery: its origin, correlation, trace and (once decoded) order id.
+/// The logging scope of one delivery: its origin, correlation, trace and (once decoded) aggregate id.
 /// One object per message whose values are boxed and formatted only when a line is written — the
-/// eager form cost six allocations per message, and a second scope for the order id.
+/// eager form cost six allocations per message, and a second scope for the aggregate id.
 /// </summary>
 internal sealed class DeliveryLogScope(DeliveryInfo delivery, ActivityTraceId traceId) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     private const int Fields = 7;
 
-    /// <summary>Set once the event is decoded; lines written before that carry no order id.</summary>
-    public Guid? OrderId { get; set; }
+    /// <summary>Set once the event is decoded; lines written before that carry no aggregate id.</summary>
+    public Guid? AggregateId { get; set; }
 
     public int Count => Fields;
 
@@ -26,7 +26,7 @@ internal sealed class DeliveryLogScope(DeliveryInfo delivery, ActivityTraceId tr
         3 => new("DeliveryCount", delivery.DeliveryCount),
         4 => new("CorrelationId", delivery.CorrelationId),
         5 => new("TraceId", traceId == default ? null : traceId.ToHexString()),
-        6 => new("OrderId", OrderId),
+        6 => new(MessageActivity.AggregateIdLogField, AggregateId),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 

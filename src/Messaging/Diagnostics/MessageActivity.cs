@@ -10,6 +10,14 @@ namespace OrderHost.Messaging.Diagnostics;
 /// </summary>
 internal static class MessageActivity
 {
+    /// <summary>
+    /// The span tag and log field that carry an event's aggregate id. Their names predate the neutral kernel and stay,
+    /// so existing trace and log queries keep working.
+    /// </summary>
+    public const string AggregateIdTag = "orderhost.order_id";
+
+    public const string AggregateIdLogField = "OrderId";
+
     public static Activity? StartPublish(string subject)
     {
         var source = MessagingTelemetry.ActivitySource;

@@ -7,7 +7,7 @@ namespace OrderHost.Messaging.Events;
 /// on subject, JSON shape and the versions a consumer can read. Publishers always write the
 /// current version; consumers also read every older version listed, upcast to the current one.
 /// </summary>
-public sealed class EventType<TEvent>
+public sealed class EventType<TEvent> : IEventType
     where TEvent : class, IIntegrationEvent
 {
     private readonly Dictionary<int, EventVersion<TEvent>> _older;
@@ -52,6 +52,8 @@ public sealed class EventType<TEvent>
 
     /// <summary>The older versions, for schema generation.</summary>
     public IEnumerable<EventVersion<TEvent>> OlderVersions => _older.Values.OrderBy(v => v.Version);
+
+    public IEnumerable<(string FileName, System.Text.Json.Nodes.JsonNode Schema)> Schemas() => EventSchema.For(this);
 
     internal bool TryGetOlder(int version, out EventVersion<TEvent> older) => _older.TryGetValue(version, out older!);
 }

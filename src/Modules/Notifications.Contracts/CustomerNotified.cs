@@ -9,6 +9,9 @@ public sealed record CustomerNotified(
     string Kind,
     DateTimeOffset NotifiedAt) : IIntegrationEvent
 {
+    /// <summary>The order's id keys the ledger history (<c>orders.*.{orderId}</c>) the event belongs to.</summary>
+    Guid IIntegrationEvent.AggregateId => OrderId;
+
     public const int CurrentVersion = 1;
 
     public const string PaidKind = "paid";

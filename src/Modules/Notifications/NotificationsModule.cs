@@ -33,6 +33,8 @@ public static class NotificationsModule
         services.AddScoped<CustomerNotifier>();
 
         services.AddModuleMessaging(builder.Configuration, Name)
+            .Publishes(NotificationEvents.Notified)
+            .ReadsLedger(LedgerReads.FromLeader)
             .AddConsumer(NotificationConsumers.Paid, c => c
                 .On<PaymentSucceeded, NotifyPaidHandler>(PaymentEvents.Succeeded))
             .AddConsumer(NotificationConsumers.Failed, c => c

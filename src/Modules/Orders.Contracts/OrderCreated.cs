@@ -17,5 +17,8 @@ public sealed record OrderCreated(
     string? CustomerEmail = null,
     ShippingAddress? ShippingAddress = null) : IIntegrationEvent
 {
+    /// <summary>The order's id keys the ledger history (<c>orders.*.{orderId}</c>) the event belongs to.</summary>
+    Guid IIntegrationEvent.AggregateId => OrderId;
+
     public const int CurrentVersion = 2;
 }

@@ -8,7 +8,7 @@ using OrderHost.Orders.Infrastructure;
 
 namespace OrderHost.Orders;
 
-/// <summary>The Orders module's one entry point: its services and its bucket; it consumes nothing. Its HTTP endpoints live in this assembly.</summary>
+/// <summary>The Orders module's one entry point: its services, what it publishes and its bucket; it consumes nothing. Its HTTP endpoints live in this assembly.</summary>
 public static class OrdersModule
 {
     public const string Name = "Orders";
@@ -29,6 +29,8 @@ public static class OrdersModule
         var lifetime = builder.Configuration.GetSection(OrdersOptions.SectionName).Get<OrdersOptions>()?.IdempotencyKeyLifetime
             ?? new OrdersOptions().IdempotencyKeyLifetime;
         services.AddModuleMessaging(builder.Configuration, Name)
+            .Publishes(OrderEvents.Created)
+            .ReadsLedger(LedgerReads.Direct)
             .AddKeyValueBucket(new KeyValueBucketDefinition(IdempotencyRecords.Bucket, MaxAge: lifetime));
         return builder;
     }

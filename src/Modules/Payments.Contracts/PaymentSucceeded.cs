@@ -12,5 +12,8 @@ public sealed record PaymentSucceeded(
     DateTimeOffset AcceptedAt,
     DateTimeOffset ProcessedAt) : IIntegrationEvent
 {
+    /// <summary>The order's id keys the ledger history (<c>orders.*.{orderId}</c>) the event belongs to.</summary>
+    Guid IIntegrationEvent.AggregateId => OrderId;
+
     public const int CurrentVersion = 1;
 }

@@ -22,6 +22,9 @@ public static class PaymentsModule
         services.AddSingleton<PaymentsMetrics>();
 
         services.AddModuleMessaging(builder.Configuration, Name)
+            .Publishes(PaymentEvents.Succeeded)
+            .Publishes(PaymentEvents.Failed)
+            .ReadsLedger(LedgerReads.FromLeader)
             .AddConsumer(PaymentConsumers.Processor, c => c
                 .On<OrderCreated, ChargeOrderHandler>(OrderEvents.Created));
         return builder;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using OrderHost.Host;
+using OrderHost.Host.Composition;
 using OrderHost.Messaging.Events;
 using OrderHost.Notifications;
 using OrderHost.Notifications.Contracts;
@@ -22,9 +23,13 @@ public static class ModuleAssemblies
     public static readonly Assembly NotificationsContracts = typeof(CustomerNotified).Assembly;
     public static readonly Assembly Host = typeof(OrderHostApplication).Assembly;
 
-    public static readonly IReadOnlyList<Assembly> Modules = [Orders, Payments, Notifications];
+    /// <summary>Every module of the module table: a module added there is checked without being listed here.</summary>
+    public static readonly IReadOnlyList<Assembly> Modules = [.. ModuleTable.Shipped.Select(m => m.Assembly)];
 
-    public static readonly IReadOnlyList<Assembly> Contracts = [OrdersContracts, PaymentsContracts, NotificationsContracts];
+    /// <summary>Each module's contracts, <c>{module assembly}.Contracts</c>.</summary>
+    public static readonly IReadOnlyList<Assembly> Contracts = [.. Modules.Select(m => Assembly.Load(ContractsNameOf(m)))];
+
+    public static string ContractsNameOf(Assembly module) => NameOf(module) + ".Contracts";
 
     public static string NameOf(Assembly assembly) => assembly.GetName().Name!;
 }

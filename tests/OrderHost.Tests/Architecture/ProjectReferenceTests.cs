@@ -4,16 +4,12 @@ namespace OrderHost.Tests.Architecture;
 [TestFixture]
 public sealed class ProjectReferenceTests
 {
+    /// <summary>The host, the kernel, and each module of the module table with its contracts.</summary>
     private static readonly string[] ExpectedProjects =
     [
         "OrderHost.Host",
-        "OrderHost.Messaging",
-        "OrderHost.Notifications",
-        "OrderHost.Notifications.Contracts",
-        "OrderHost.Orders",
-        "OrderHost.Orders.Contracts",
-        "OrderHost.Payments",
-        "OrderHost.Payments.Contracts",
+        ModuleAssemblies.NameOf(ModuleAssemblies.Messaging),
+        .. ModuleAssemblies.Modules.SelectMany(m => new[] { ModuleAssemblies.NameOf(m), ModuleAssemblies.ContractsNameOf(m) }),
     ];
 
     public static IEnumerable<TestCaseData> SourceProjects()

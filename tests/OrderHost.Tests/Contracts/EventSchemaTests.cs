@@ -1,10 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OrderHost.Host.Composition;
 using OrderHost.Messaging.Events;
-using OrderHost.Notifications.Contracts;
 using OrderHost.Orders.Contracts;
-using OrderHost.Payments.Contracts;
 
 namespace OrderHost.Tests.Contracts;
 
@@ -18,11 +17,9 @@ public sealed class EventSchemaTests
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] OrderCreatedSchemaFiles = ["orders.created.v1.schema.json", "orders.created.v2.schema.json"];
 
+    /// <summary>The schemas of every event a module of the module table declares it publishes.</summary>
     private static IEnumerable<(string FileName, JsonNode Schema)> Generated()
-        => EventSchema.For(OrderEvents.Created)
-            .Concat(EventSchema.For(PaymentEvents.Succeeded))
-            .Concat(EventSchema.For(PaymentEvents.Failed))
-            .Concat(EventSchema.For(NotificationEvents.Notified));
+        => ModuleDeclarations.Of(ModuleTable.Shipped).Publications.SelectMany(p => p.Event.Schemas());
 
     [Test]
     public void Checked_in_schemas_match_the_contract_types()

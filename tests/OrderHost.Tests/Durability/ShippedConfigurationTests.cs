@@ -1,7 +1,8 @@
+using OrderHost.Host.Composition;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Tests.Infrastructure;
 using OrderHost.Tests.Security;
-using YamlDotNet.RepresentationModel;
+using OrderHost.Tests.Topology;
 
 namespace OrderHost.Tests.Durability;
 
@@ -14,7 +15,8 @@ namespace OrderHost.Tests.Durability;
 public sealed class ShippedConfigurationTests
 {
     private static readonly string[] ClusterNodes = ["nats-1", "nats-2", "nats-3"];
-    private static readonly string[] HostServices = ["orderhost", "orders", "payments", "notifications"];
+    /// <summary>The one-process service and one split service per module of the module table.</summary>
+    private static readonly string[] HostServices = ["orderhost", .. ModuleTable.Shipped.Select(ComposeFile.SplitServiceOf)];
 
     [Test]
     public async Task The_run_scripts_single_node_configuration_fsyncs_before_every_acknowledgement()
@@ -43,8 +45,8 @@ public sealed class ShippedConfigurationTests
     [Test]
     public void The_compose_cluster_runs_three_nodes_and_every_host_with_three_replicas()
     {
-        var services = ComposeServices();
-        var nodes = services.Where(s => Scalar(s.Value, "command")?.Contains("/etc/nats/cluster.conf", StringComparison.Ordinal) == true).ToList();
+        var services = ComposeFile.Services();
+        var nodes = services.Where(s => ComposeFile.Scalar(s.Value, "command")?.Contains("/etc/nats/cluster.conf", StringComparison.Ordinal) == true).ToList();
         var hosts = services.Where(s => s.Value.Children.ContainsKey("build")).ToList();
 
         using (Assert.EnterMultipleScope())
@@ -53,9 +55,9 @@ public sealed class ShippedConfigurationTests
             Assert.That(hosts.Select(h => h.Key), Is.EquivalentTo(HostServices), "OrderHost services");
             foreach (var (name, host) in hosts)
             {
-                var environment = Effective((YamlMappingNode)host.Children["environment"]);
-                Assert.That(Text(environment, "Nats__Replicas"), Is.EqualTo("3"), $"{name}: Nats__Replicas");
-                Assert.That(Text(environment, "Nats__Url")?.Split(','), Has.Length.EqualTo(3), $"{name}: Nats__Url names every node");
+                var environment = ComposeFile.Environment(host);
+                Assert.That(ComposeFile.Text(environment, "Nats__Replicas"), Is.EqualTo("3"), $"{name}: Nats__Replicas");
+                Assert.That(ComposeFile.Text(environment, "Nats__Url")?.Split(','), Has.Length.EqualTo(3), $"{name}: Nats__Url names every node");
             }
         }
     }
@@ -67,50 +69,4 @@ public sealed class ShippedConfigurationTests
         Assert.That(readout.Problems, Is.Empty);
         return readout.Servers.Single();
     }
-
-    /// <summary>Each service of deploy/docker-compose.yml with its merge keys (<c>&lt;&lt;: *anchor</c>) applied.</summary>
-    private static Dictionary<string, YamlMappingNode> ComposeServices()
-    {
-        var yaml = new YamlStream();
-        using (var reader = new StreamReader(Path.Combine(RepositoryRoot.Find(), "deploy", "docker-compose.yml")))
-        {
-            yaml.Load(reader);
-        }
-
-        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents.Single().RootNode).Children["services"];
-        return services.Children.ToDictionary(s => ((YamlScalarNode)s.Key).Value!, s => Effective((YamlMappingNode)s.Value));
-    }
-
-    /// <summary>A mapping with its merged mappings' entries under its own (own keys win, as in YAML's merge key).</summary>
-    private static YamlMappingNode Effective(YamlMappingNode mapping)
-    {
-        var effective = new YamlMappingNode();
-        if (mapping.Children.TryGetValue("<<", out var merged))
-        {
-            foreach (var (key, value) in Effective((YamlMappingNode)merged).Children)
-            {
-                effective.Children[key] = value;
-            }
-        }
-
-        foreach (var (key, value) in mapping.Children.Where(c => ((YamlScalarNode)c.Key).Value != "<<"))
-        {
-            effective.Children[key] = value;
-        }
-
-        return effective;
-    }
-
-    private static string? Text(YamlMappingNode mapping, string key)
-        => mapping.Children.TryGetValue(key, out var value) ? ((YamlScalarNode)value).Value : null;
-
-    private static string? Scalar(YamlMappingNode mapping, string key)
-        => mapping.Children.TryGetValue(key, out var value) ? string.Join(' ', Flatten(value)) : null;
-
-    private static IEnumerable<string> Flatten(YamlNode node) => node switch
-    {
-        YamlScalarNode scalar => [scalar.Value ?? string.Empty],
-        YamlSequenceNode sequence => sequence.Children.SelectMany(Flatten),
-        _ => [],
-    };
 }

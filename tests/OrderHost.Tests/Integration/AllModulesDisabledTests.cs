@@ -1,9 +1,10 @@
 using System.Net;
+using OrderHost.Host.Composition;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
 
-/// <summary>With every module off the process still serves health and metrics.</summary>
+/// <summary>With every module of the module table off the process still serves health and metrics.</summary>
 [TestFixture]
 public sealed class AllModulesDisabledTests : NatsServerFixture
 {
@@ -13,12 +14,7 @@ public sealed class AllModulesDisabledTests : NatsServerFixture
     public async Task StartHostAsync()
         => _host = await RunningOrderHost.StartAsync(
             Server,
-            new Dictionary<string, string?>
-            {
-                ["Modules:Orders:Enabled"] = "false",
-                ["Modules:Payments:Enabled"] = "false",
-                ["Modules:Notifications:Enabled"] = "false",
-            },
+            ModuleTable.Shipped.ToDictionary(m => $"Modules:{m.Name}:Enabled", _ => (string?)"false"),
             waitUntilReady: false);
 
     [OneTimeTearDown]

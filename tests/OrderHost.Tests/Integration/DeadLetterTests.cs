@@ -94,7 +94,7 @@ public sealed class DeadLetterTests : OrderHostFixture
             "the dead letter of the misfiled event",
             Patience);
 
-        Assert.That(letter!.Header("OrderHost-Dlq-Reason"), Does.Contain($"does not name order {orderId:D}"), letter.ToString());
+        Assert.That(letter!.Header("OrderHost-Dlq-Reason"), Does.Contain($"does not name aggregate {orderId:D}"), letter.ToString());
         await AssertSettledAndPipelineStillRunsAsync();
         Assert.That(_gateway.ChargesFor(orderId) + _gateway.ChargesFor(otherOrder), Is.Zero, "charges of either order");
     }

@@ -1,4 +1,8 @@
 using System.Security.Cryptography;
+using OrderHost.Host.Composition;
+using OrderHost.Notifications;
+using OrderHost.Orders;
+using OrderHost.Payments;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -11,12 +15,13 @@ namespace OrderHost.Tests.Security;
 /// </summary>
 public sealed class ShippedPermissions
 {
-    public static readonly ModuleUser Operator = new("Operator", "orderhost-operator", "ORDERHOST_OPERATOR_PASSWORD", "_INBOX_operator");
-    public static readonly ModuleUser Orders = new("Orders", "orderhost-orders", "ORDERHOST_ORDERS_PASSWORD", "_INBOX_orders");
-    public static readonly ModuleUser Payments = new("Payments", "orderhost-payments", "ORDERHOST_PAYMENTS_PASSWORD", "_INBOX_payments");
-    public static readonly ModuleUser Notifications = new("Notifications", "orderhost-notifications", "ORDERHOST_NOTIFICATIONS_PASSWORD", "_INBOX_notifications");
+    public static readonly ModuleUser Operator = ModuleUser.Operator;
+    public static readonly ModuleUser Orders = ModuleUser.For(OrdersModule.Name);
+    public static readonly ModuleUser Payments = ModuleUser.For(PaymentsModule.Name);
+    public static readonly ModuleUser Notifications = ModuleUser.For(NotificationsModule.Name);
 
-    public static readonly IReadOnlyList<ModuleUser> All = [Operator, Orders, Payments, Notifications];
+    /// <summary>The operator and every module of the module table.</summary>
+    public static readonly IReadOnlyList<ModuleUser> All = ModuleUser.AllFor(ModuleTable.Shipped);
 
     private ShippedPermissions(IReadOnlyDictionary<string, string> passwords) => Passwords = passwords;
 
@@ -72,9 +77,4 @@ public sealed class ShippedPermissions
     /// <summary>The operator's view of the stream (counts, consumers) through the shared probe.</summary>
     public BrokerProbe OperatorProbe(SecureNatsServer server)
         => new($"nats://{Operator.User}:{PasswordOf(Operator)}@127.0.0.1:{server.Port}");
-}
-
-public sealed record ModuleUser(string Identity, string User, string PasswordVariable, string InboxPrefix)
-{
-    public override string ToString() => User;
 }

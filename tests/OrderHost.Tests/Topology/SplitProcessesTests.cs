@@ -4,7 +4,7 @@ using OrderHost.Tests.Infrastructure;
 namespace OrderHost.Tests.Topology;
 
 /// <summary>
-/// The same published build as three processes, one module each (only Modules__X__Enabled differs),
+/// The same published build as three processes, one module each (only Modules__Enabled differs),
 /// processes orders as the one-process host does; the processes without Orders have no orders API.
 /// </summary>
 [TestFixture]

@@ -1,0 +1,15 @@
+using System.Collections.Concurrent;
+
+namespace OrderHost.Tests.Modules.Audit;
+
+/// <summary>The paid orders the audit module has seen, each once however often it is redelivered.</summary>
+public sealed class PaidOrderAudit
+{
+    private readonly ConcurrentDictionary<Guid, decimal> _paid = new();
+
+    public int Count => _paid.Count;
+
+    public bool Saw(Guid orderId) => _paid.ContainsKey(orderId);
+
+    internal void Record(Guid orderId, decimal amount) => _paid.TryAdd(orderId, amount);
+}

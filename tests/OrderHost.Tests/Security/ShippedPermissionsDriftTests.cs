@@ -1,0 +1,53 @@
+using OrderHost.Host.Composition;
+
+namespace OrderHost.Tests.Security;
+
+/// <summary>
+/// deploy/nats/permissions.conf is generated from the module table's declarations, and secure.conf names every
+/// password it reads. After an intended change run scripts/update-permissions.sh (UPDATE_SHIPPED=1) and review the diff.
+/// </summary>
+[TestFixture]
+public sealed class ShippedPermissionsDriftTests
+{
+    [Test]
+    public void Permissions_conf_is_what_the_modules_declare()
+    {
+        var generated = PermissionsFile.Generate(ModuleTable.Shipped);
+        if (Environment.GetEnvironmentVariable("UPDATE_SHIPPED") == "1")
+        {
+            File.WriteAllText(ShippedPermissions.ShippedFile, generated);
+        }
+
+        Assert.That(File.ReadAllText(ShippedPermissions.ShippedFile).ReplaceLineEndings("\n"), Is.EqualTo(generated),
+            "deploy/nats/permissions.conf differs from the modules' declarations: run scripts/update-permissions.sh and review the diff");
+    }
+
+    [Test]
+    public void Secure_conf_includes_them_and_names_every_password_variable()
+    {
+        var secure = File.ReadAllText(Path.Combine(Path.GetDirectoryName(ShippedPermissions.ShippedFile)!, "secure.conf"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(secure, Does.Contain("include ./permissions.conf"));
+            foreach (var user in ShippedPermissions.All)
+            {
+                Assert.That(secure, Does.Contain(user.PasswordVariable + "="), $"secure.conf's usage line sets {user.PasswordVariable}");
+            }
+        }
+    }
+
+    [Test]
+    public void A_module_added_to_the_table_gets_its_own_user_with_only_its_consumer()
+    {
+        var generated = PermissionsFile.Generate([.. ModuleTable.Shipped, Modules.Audit.AuditModule.Entry]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(generated, Does.Contain("user: orderhost-audit"));
+            Assert.That(generated, Does.Contain("password: $ORDERHOST_AUDIT_PASSWORD"));
+            Assert.That(generated, Does.Contain("\"$JS.API.CONSUMER.MSG.NEXT.ORDERS.audit-paid\""));
+            Assert.That(generated, Does.Contain("subscribe: { allow: [\"_INBOX_audit.>\"] }"));
+        }
+    }
+}
