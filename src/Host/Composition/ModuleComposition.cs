@@ -7,7 +7,9 @@ internal static class ModuleComposition
 {
     public static IReadOnlyList<Assembly> AddEnabledModules(this WebApplicationBuilder builder)
     {
-        var enabled = ModuleToggles.Select(builder.Configuration, ModuleHosting.ModulesOf(builder));
+        var known = ModuleHosting.ModulesOf(builder);
+        var enabled = ModuleToggles.Select(builder.Configuration, known);
+        builder.Services.AddSingleton(new ModuleRoster(known, enabled));
         foreach (var module in enabled)
         {
             module.Register(builder);

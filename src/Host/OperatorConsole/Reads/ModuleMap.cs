@@ -1,9 +1,6 @@
 using OrderHost.Host.ApiDescriptions;
 using OrderHost.Host.Composition;
 using OrderHost.Messaging.Ledger;
-using OrderHost.Notifications;
-using OrderHost.Orders;
-using OrderHost.Payments;
 
 namespace OrderHost.Host.OperatorConsole.Reads;
 
@@ -17,14 +14,14 @@ internal sealed class ModuleMap
     private readonly Dictionary<string, string> _stepOwners;
     private readonly Dictionary<string, string> _consumerOwners;
 
-    public ModuleMap(IConfiguration configuration)
+    public ModuleMap(ModuleRoster roster)
     {
         _stepOwners = AsyncApiDocument.Events.ToDictionary(e => e.Subject, e => e.Module, StringComparer.Ordinal);
         _consumerOwners = SubscriptionTables.All().ToDictionary(c => c.DurableName, c => c.Module, StringComparer.Ordinal);
-        Modules = [.. new[] { OrdersModule.Name, PaymentsModule.Name, NotificationsModule.Name }
+        Modules = [.. roster.Known.Select(k => k.Name)
             .Select(m => new ModuleRow(
                 m,
-                ModuleToggles.IsEnabled(configuration, m),
+                roster.Runs(m),
                 [.. _stepOwners.Where(s => s.Value == m).Select(s => s.Key).Order(StringComparer.Ordinal)],
                 [.. _consumerOwners.Where(c => c.Value == m).Select(c => c.Key).Order(StringComparer.Ordinal)]))];
     }
