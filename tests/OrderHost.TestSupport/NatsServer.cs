@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// A real nats-server with JetStream on 127.0.0.1, on ports and a store folder of its own. It can be

@@ -1,4 +1,4 @@
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>The folder holding OrderHost.sln, found by walking up from the test assembly.</summary>
 public static class RepositoryRoot

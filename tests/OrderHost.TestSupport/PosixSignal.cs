@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// Sends SIGTERM, which nats-server treats as "shut down cleanly" (.NET's Process.Kill only sends SIGKILL),
 /// and SIGSTOP / SIGCONT, which freeze and thaw a process with its sockets left open (a stalled node).
 /// </summary>
-internal static partial class PosixSignal
+public static partial class PosixSignal
 {
     private const int SigTerm = 15;
     private const int SigStop = 19;

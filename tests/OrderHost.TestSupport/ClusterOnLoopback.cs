@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// A JetStream cluster of real nats-server processes on 127.0.0.1 (server names n1..nN), each with its
@@ -50,7 +50,7 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
             }
             catch (InvalidOperationException ex) when (attempt < attempts && ex.Message.Contains("address already in use", StringComparison.Ordinal))
             {
-                TestContext.Progress.WriteLine($"cluster start {attempt}: a port was taken before a node bound it; starting again on new ports");
+                await Console.Error.WriteLineAsync($"cluster start {attempt}: a port was taken before a node bound it; starting again on new ports");
             }
         }
     }

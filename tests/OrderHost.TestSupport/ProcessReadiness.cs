@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>Waits until a child process's HTTP health URL answers 2xx, failing early when the process exits.</summary>
 public static class ProcessReadiness

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// nats-server run with a configuration file of the repository exactly as shipped: the file (and what

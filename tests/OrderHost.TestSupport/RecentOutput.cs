@@ -1,4 +1,4 @@
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>The last lines a child process wrote (stdout and stderr), kept for failure messages.</summary>
 public sealed class RecentOutput(int capacity)

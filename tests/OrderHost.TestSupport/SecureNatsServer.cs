@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// A real nats-server on free 127.0.0.1 ports that runs a configuration the test writes: the base

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// One nats-server of a <see cref="ClusterOnLoopback"/>: its own client, cluster (route) and monitoring
