@@ -1,159 +1,65 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace OrderHost.TestSupport;
 
 /// <summary>
-/// One nats-server of a <see cref="ClusterOnLoopback"/>: its own client, cluster (route) and monitoring
-/// ports on 127.0.0.1, its own store folder, routes to its peers. It can be killed (SIGKILL) and started
-/// again with the same configuration, ports and store, as a crashed machine that comes back.
+/// One nats-server of a <see cref="ClusterOnLoopback"/>: a <see cref="NatsServer"/> with a route port, routes to its
+/// peers and a store of its own. It can be killed (SIGKILL) and started again with the same configuration, ports and
+/// store, as a crashed machine that comes back; what it reads from its monitoring port is its own view of the cluster.
 /// </summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    internal ClusterNode(NatsServer server) => Server = server;
 
-    private readonly string _binary;
-    private readonly RecentOutput _log = new(300);
-    private readonly HttpClient _monitoring;
-    private Process? _process;
-    private bool _shouldRun;
-
-    internal ClusterNode(string binary, string name, string rootDirectory)
-    {
-        _binary = binary;
-        Name = name;
-        RootDirectory = rootDirectory;
-        StoreDirectory = Path.Combine(rootDirectory, "store");
-        ConfigPath = Path.Combine(rootDirectory, "nats-server.conf");
-        Port = FreePort.OnLoopback();
-        ClusterPort = FreePort.OnLoopback();
-        MonitoringPort = FreePort.OnLoopback();
-        _monitoring = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{MonitoringPort}"), Timeout = TimeSpan.FromSeconds(5) };
-    }
+    public NatsServer Server { get; }
 
     /// <summary>The server_name, as JetStream reports it in leaders and replica lists.</summary>
-    public string Name { get; }
+    public string Name => Server.Name;
 
-    public int Port { get; }
+    public int Port => Server.Port;
 
-    public int ClusterPort { get; }
+    public int ClusterPort => Server.ClusterPort!.Value;
 
-    public int MonitoringPort { get; }
+    public int MonitoringPort => Server.MonitoringPort;
 
-    public string RootDirectory { get; }
+    public string RootDirectory => Server.RootDirectory;
 
-    public string StoreDirectory { get; }
+    public string StoreDirectory => Server.StoreDirectory;
 
-    public string ConfigPath { get; }
+    public string ConfigPath => Server.ConfigPath;
 
-    public string Url => $"nats://127.0.0.1:{Port}";
+    public string Url => Server.Url;
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => Server.IsRunning;
 
-    public int? ProcessId => IsRunning ? _process!.Id : null;
+    public int? ProcessId => Server.ProcessId;
 
     /// <summary>Started and not killed or stopped since.</summary>
-    public bool ShouldRun => _shouldRun;
+    public bool ShouldRun => Server.ShouldRun;
 
     /// <summary>Started, not killed or stopped by the test, and yet its process ended.</summary>
-    public bool HasExitedUnexpectedly => _shouldRun && _process is { HasExited: true };
+    public bool HasExitedUnexpectedly => Server.HasExitedUnexpectedly;
 
-    /// <summary>The node's configuration: routes to every peer (its own route would be ignored, but it is left out).</summary>
-    internal string ConfigText(string clusterName, IEnumerable<ClusterNode> peers) => string.Create(CultureInfo.InvariantCulture, $$"""
-        server_name: {{Name}}
-        listen: 127.0.0.1:{{Port}}
-        http: 127.0.0.1:{{MonitoringPort}}
-
-        cluster {
-          name: {{clusterName}}
-          listen: 127.0.0.1:{{ClusterPort}}
-          routes: [
-        {{string.Join("\n", peers.Select(p => $"    nats-route://127.0.0.1:{p.ClusterPort}"))}}
-          ]
-        }
-
-        # As deploy/nats/cluster.conf, with a store of its own.
-        jetstream {
-          store_dir: "{{StoreDirectory}}"
-          max_memory_store: 256MB
-          max_file_store: 16GB
-          sync_interval: 1s
-        }
-        """);
-
-    /// <summary>Starts the process with its configuration file; <see cref="ClusterOnLoopback"/> waits for the cluster.</summary>
-    public void Start()
-    {
-        if (IsRunning)
-        {
-            throw new InvalidOperationException($"{Name} is already running.");
-        }
-
-        _process?.Dispose();
-        var process = _log.Start(new ProcessStartInfo(_binary, ["-c", ConfigPath]));
-        _process = process;
-        _shouldRun = true;
-    }
+    /// <summary>Starts the process with its configuration; <see cref="ClusterOnLoopback"/> waits for the cluster.</summary>
+    public void Start() => Server.Launch();
 
     /// <summary>SIGKILL: the process ends at once, as in a crash; its store stays as it was.</summary>
-    public async Task KillAsync()
-    {
-        _shouldRun = false;
-        if (_process is not { } process || process.HasExited)
-        {
-            return;
-        }
-
-        process.Kill();
-        await process.WaitForExitAsync();
-    }
+    public Task KillAsync() => Server.KillAsync();
 
     /// <summary>SIGTERM and wait: the server leaves the cluster cleanly.</summary>
-    public async Task StopAsync()
-    {
-        _shouldRun = false;
-        if (_process is not { } process || process.HasExited)
-        {
-            return;
-        }
-
-        PosixSignal.Terminate(process.Id);
-        using var timeout = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            await KillAsync();
-        }
-    }
+    public Task StopAsync() => Server.StopAsync();
 
     /// <summary>GET /healthz: 200 once JetStream is up, it knows the meta leader, and its streams and consumers are current.</summary>
-    public async Task<(int Status, string Body)> HealthAsync()
-    {
-        using var response = await _monitoring.GetAsync(new Uri("/healthz", UriKind.Relative));
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
+    public Task<(int Status, string Body)> HealthAsync() => Server.HealthAsync();
 
     /// <summary>GET /jsz (with <paramref name="query"/>, e.g. "accounts=true&amp;streams=true") as JSON.</summary>
-    public async Task<JsonElement> JetStreamInfoAsync(string? query = null)
-    {
-        var path = query is null ? "/jsz" : $"/jsz?{query}";
-        using var response = await _monitoring.GetAsync(new Uri(path, UriKind.Relative));
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.Clone();
-    }
+    public Task<JsonElement> JetStreamInfoAsync(string? query = null) => Server.MonitoringJsonAsync(query is null ? "/jsz" : $"/jsz?{query}");
 
     /// <summary>The names of the client connections this node holds (GET /connz).</summary>
     public async Task<IReadOnlyList<string>> ClientConnectionNamesAsync()
     {
-        using var response = await _monitoring.GetAsync(new Uri("/connz?limit=1024", UriKind.Relative));
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.TryGetProperty("connections", out var connections) && connections.ValueKind == JsonValueKind.Array
+        var connz = await Server.MonitoringJsonAsync("/connz?limit=1024");
+        return connz.TryGetProperty("connections", out var connections) && connections.ValueKind == JsonValueKind.Array
             ? [.. connections.EnumerateArray().Select(c => c.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "")]
             : [];
     }
@@ -191,18 +97,11 @@ public sealed class ClusterNode : IAsyncDisposable
         return null;
     }
 
-    public string RecentLog() => _log.ToString();
+    public string RecentLog() => Server.RecentLog(300);
 
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process?.Dispose();
-        _process = null;
-        _monitoring.Dispose();
-    }
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
 
-    public override string ToString() => $"{Name} (client {Port}, cluster {ClusterPort}, monitoring {MonitoringPort}, {(IsRunning ? "running" : "down")})";
-
+    public override string ToString() => Server.ToString();
 }
 
 /// <summary>A stream as one node stores it, and the leader that node knows of (null or empty while there is none).</summary>

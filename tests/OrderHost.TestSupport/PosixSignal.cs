@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace OrderHost.TestSupport;
 
 /// <summary>
-/// Sends SIGTERM, which nats-server treats as "shut down cleanly" (.NET's Process.Kill only sends SIGKILL),
+/// Sends SIGTERM, which nats-server and the host treat as "shut down cleanly" (.NET's Process.Kill only sends SIGKILL),
 /// and SIGSTOP / SIGCONT, which freeze and thaw a process with its sockets left open (a stalled node).
 /// </summary>
 public static partial class PosixSignal
@@ -13,6 +13,9 @@ public static partial class PosixSignal
     private const int SigCont = 18;
 
     public static void Terminate(int processId) => Send(processId, SigTerm, "SIGTERM");
+
+    /// <summary>SIGTERM; false when the process could not be signalled (it is gone, or not ours).</summary>
+    public static bool TryTerminate(int processId) => Kill(processId, SigTerm) == 0;
 
     public static void Pause(int processId) => Send(processId, SigStop, "SIGSTOP");
 

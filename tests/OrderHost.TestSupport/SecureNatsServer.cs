@@ -1,164 +1,68 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace OrderHost.TestSupport;
 
 /// <summary>
-/// A real nats-server on free 127.0.0.1 ports that runs a configuration the test writes: the base
-/// (listen, monitoring, JetStream store) plus any text (an <c>include</c>, a <c>tls</c> block, an
-/// <c>authorization</c> block). Files the configuration refers to are copied next to it, because
-/// nats-server resolves includes relative to the configuration file. Environment variables (the
-/// passwords <c>permissions.conf</c> reads) are given to the process only.
+/// A <see cref="NatsServer"/> that runs a configuration the test writes: the base (listen, monitoring, JetStream store)
+/// plus any text (an <c>include</c>, a <c>tls</c> block, an <c>authorization</c> block), different at each start. Files
+/// the configuration refers to are copied next to it; environment variables (the passwords <c>permissions.conf</c>
+/// reads) are given to the process only. It keeps up to 1 MB of the server's log, for assertions on what it refused.
 /// </summary>
 public sealed class SecureNatsServer : IAsyncDisposable
 {
-    public const string ConfigFileName = "nats-server.conf";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    public const string ConfigFileName = NatsServer.ConfigFileName;
 
-    private readonly string _binary;
-    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
-    private readonly RecentOutput _log = new(5000);
-    private Process? _process;
+    private readonly NatsServer _server;
 
-    private SecureNatsServer(string binary, Version version, string rootDirectory)
-    {
-        _binary = binary;
-        Version = version;
-        RootDirectory = rootDirectory;
-        StoreDirectory = Path.Combine(rootDirectory, "store");
-        Port = FreePort.OnLoopback();
-        MonitoringPort = FreePort.OnLoopback();
-    }
+    private SecureNatsServer(NatsServer server) => _server = server;
 
-    public Version Version { get; }
+    public Version Version => _server.Version;
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
-    public int MonitoringPort { get; }
+    public int MonitoringPort => _server.MonitoringPort;
 
     /// <summary>Holds the configuration, the copied includes, generated certificates and the store.</summary>
-    public string RootDirectory { get; }
+    public string RootDirectory => _server.RootDirectory;
 
-    public string StoreDirectory { get; }
+    public string StoreDirectory => _server.StoreDirectory;
 
-    public string ConfigPath => Path.Combine(RootDirectory, ConfigFileName);
+    public string ConfigPath => _server.ConfigPath;
 
     /// <summary>Plain URL: TLS (when configured) is negotiated after the server's INFO.</summary>
-    public string Url => $"nats://127.0.0.1:{Port}";
+    public string Url => _server.Url;
 
-    public Uri MonitoringBase => new($"http://127.0.0.1:{MonitoringPort}");
+    public Uri MonitoringBase => _server.MonitoringBase;
 
     /// <summary>Locates the nats-server binary (the same one the other tests use) and makes a fresh folder; nothing runs yet.</summary>
     public static SecureNatsServer Create()
-    {
-        var binary = NatsServerBinary.Locate();
-        var version = NatsServerBinary.EnsureSupportedVersion(binary);
-        var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", "secure-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        Directory.CreateDirectory(Path.Combine(root, "store"));
-        return new SecureNatsServer(binary, version, root);
-    }
+        => new(NatsServer.Create(new NatsServerOptions { FolderPrefix = "secure-", OutputCapacityBytes = 1024 * 1024 }));
 
     /// <summary>Copies a file next to the configuration (for <c>include ./name</c>) and returns its new path.</summary>
-    public string CopyNextToConfig(string sourcePath)
-    {
-        var target = Path.Combine(RootDirectory, Path.GetFileName(sourcePath));
-        File.Copy(sourcePath, target, overwrite: true);
-        return target;
-    }
+    public string CopyNextToConfig(string sourcePath) => _server.CopyNextToConfig(sourcePath);
 
     /// <summary>An environment variable of the nats-server process (e.g. a password <c>$VAR</c> in the configuration).</summary>
     public SecureNatsServer WithEnvironment(string name, string value)
     {
-        _environment[name] = value;
+        _server.Environment[name] = value;
         return this;
     }
 
     /// <summary>Writes the configuration (base + <paramref name="extraConfig"/>), starts the server and waits for /healthz.</summary>
-    public async Task StartAsync(string extraConfig)
+    public Task StartAsync(string extraConfig)
     {
-        if (_process is { HasExited: false })
-        {
-            throw new InvalidOperationException("nats-server is already running.");
-        }
-
-        await File.WriteAllTextAsync(ConfigPath, BaseConfig() + "\n" + extraConfig + "\n");
-        var startInfo = new ProcessStartInfo(_binary, ["-c", ConfigPath]) { WorkingDirectory = RootDirectory };
-        foreach (var (name, value) in _environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        var process = _log.Start(startInfo);
-        _process = process;
-        await WaitUntilHealthyAsync(process);
+        _server.ExtraConfig = extraConfig;
+        return _server.StartAsync();
     }
 
-    /// <summary>Every line the server logged so far (up to the last 5000).</summary>
-    public IReadOnlyList<string> LogLines() => _log.Lines();
+    /// <summary>Every line the server logged so far (as many as 1 MB holds).</summary>
+    public IReadOnlyList<string> LogLines() => _server.LogLines();
 
-    public string RecentLog(int lines = 60) => string.Join('\n', LogLines().TakeLast(lines));
+    public string RecentLog(int lines = 60) => _server.RecentLog(lines);
 
     /// <summary>GET on the monitoring port, e.g. <c>/connz?auth=true</c>.</summary>
-    public async Task<string> MonitoringAsync(string pathAndQuery)
-    {
-        using var http = new HttpClient { BaseAddress = MonitoringBase, Timeout = TimeSpan.FromSeconds(5) };
-        return await http.GetStringAsync(pathAndQuery);
-    }
+    public Task<string> MonitoringAsync(string pathAndQuery) => _server.MonitoringAsync(pathAndQuery);
 
     /// <summary>SIGTERM and wait; <see cref="StartAsync"/> may then start it again (same ports and store) with another configuration.</summary>
-    public async Task StopAsync()
-    {
-        if (_process is not { HasExited: false } process)
-        {
-            return;
-        }
+    public Task StopAsync() => _server.StopAsync();
 
-        PosixSignal.Terminate(process.Id);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
-        _process = null;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-        _process = null;
-        if (Directory.Exists(RootDirectory))
-        {
-            Directory.Delete(RootDirectory, recursive: true);
-        }
-    }
-
-    private string BaseConfig() => string.Create(CultureInfo.InvariantCulture, $$"""
-        server_name: orderhost-secure-test-{{Port}}
-        listen: 127.0.0.1:{{Port}}
-        http: 127.0.0.1:{{MonitoringPort}}
-        jetstream {
-          store_dir: "{{StoreDirectory}}"
-          max_memory_store: 256MB
-          max_file_store: 16GB
-        }
-        """);
-
-    private Task WaitUntilHealthyAsync(Process process)
-        => ProcessReadiness.WaitAsync(
-            process, new Uri(MonitoringBase, "/healthz"), StartTimeout, "nats-server", () => $"config {ConfigPath}:\n{File.ReadAllText(ConfigPath)}\n{RecentLog()}");
-
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

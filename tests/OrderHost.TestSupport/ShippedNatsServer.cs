@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace OrderHost.TestSupport;
 
 /// <summary>
@@ -11,23 +8,15 @@ namespace OrderHost.TestSupport;
 /// </summary>
 public sealed class ShippedNatsServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private readonly RecentOutput _log = new(300);
-    private readonly string _root;
-    private Process? _process;
+    private ShippedNatsServer(NatsServer server) => Server = server;
 
-    private ShippedNatsServer(string root)
-    {
-        _root = root;
-        Port = FreePort.OnLoopback();
-        MonitoringPort = FreePort.OnLoopback();
-    }
+    public NatsServer Server { get; }
 
-    public int Port { get; }
+    public int Port => Server.Port;
 
-    public int MonitoringPort { get; }
+    public int MonitoringPort => Server.MonitoringPort;
 
-    public string MonitoringUrl => $"http://127.0.0.1:{MonitoringPort}";
+    public string MonitoringUrl => Server.MonitoringUrl;
 
     /// <summary>
     /// Starts <paramref name="configPath"/> (relative to the repository root) with <paramref name="includes"/>
@@ -38,34 +27,22 @@ public sealed class ShippedNatsServer : IAsyncDisposable
         IEnumerable<string>? includes = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var binary = NatsServerBinary.Locate();
-        NatsServerBinary.EnsureSupportedVersion(binary);
         var repository = RepositoryRoot.Find();
-        var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", "shipped-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        var server = new ShippedNatsServer(root);
+        var server = NatsServer.Create(new NatsServerOptions
+        {
+            FolderPrefix = "shipped-",
+            ConfigFile = Path.Combine(repository, configPath),
+            Includes = [.. (includes ?? []).Select(file => Path.Combine(repository, file))],
+        });
         try
         {
-            foreach (var file in (includes ?? []).Prepend(configPath))
-            {
-                File.Copy(Path.Combine(repository, file), Path.Combine(root, Path.GetFileName(file)));
-            }
-
-            var startInfo = new ProcessStartInfo(
-                binary,
-                ["-c", Path.GetFileName(configPath), "-a", "127.0.0.1", "-p", Invariant(server.Port), "-m", Invariant(server.MonitoringPort)])
-            {
-                WorkingDirectory = root,
-            };
             foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             {
-                startInfo.Environment[name] = value;
+                server.Environment[name] = value;
             }
 
-            server._process = server._log.Start(startInfo);
-            await ProcessReadiness.WaitAsync(
-                server._process, new Uri($"{server.MonitoringUrl}/healthz"), StartTimeout, $"nats-server -c {configPath}", server._log.ToString);
-            return server;
+            await server.StartAsync();
+            return new ShippedNatsServer(server);
         }
         catch
         {
@@ -74,20 +51,5 @@ public sealed class ShippedNatsServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
-    private static string Invariant(int port) => port.ToString(CultureInfo.InvariantCulture);
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

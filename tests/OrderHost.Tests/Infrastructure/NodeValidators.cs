@@ -47,7 +47,7 @@ public static class NodeValidators
 
     private static async Task<(int, string)> RunAsync(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var output = new RecentOutput(200);
+        var output = new RecentOutput(32 * 1024);
         using var process = output.Start(new ProcessStartInfo(program, arguments) { WorkingDirectory = workingDirectory });
         using var cancel = new CancellationTokenSource(timeout);
         try
