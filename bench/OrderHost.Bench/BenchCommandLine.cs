@@ -16,46 +16,46 @@ internal static class BenchCommandLine
         Description = "Small counts (300 orders per scenario, 1 run, one growth row of 1000 stored orders): proves the harness works (CI).",
     };
 
-    public static readonly Option<int> Runs = Positive("--runs", "Runs per scenario; the report shows the median (default 3, quick 1).");
+    public static readonly Option<int> Runs = Positive("--runs", "N", "Runs per scenario; the report shows the median (default 3, quick 1).");
 
     public static readonly Option<TimeSpan> WarmupSeconds = Parsed(
-        "--warmup-seconds",
+        "--warmup-seconds", "S",
         "Per scenario, repeat discarded runs (at least one) until S seconds are spent before measuring, so the JIT has tiered up the hot paths (default 20, quick 0, 0 with --host-process: its host is fresh in every run).",
         value => TimeSpan.FromSeconds(WholeNumber(value, "--warmup-seconds")));
 
     public static readonly Option<IReadOnlyList<string>> Scenarios = Parsed<IReadOnlyList<string>>(
-        "--scenarios",
+        "--scenarios", "a,b,...",
         $"Comma-separated, any of: {string.Join(", ", BenchOptions.AllScenarios)} (default: all).",
         BenchOptions.ParseScenarios);
 
-    public static readonly Option<int> Orders = Positive("--orders", "Orders per run of raw, raw-guarded, pipeline and the growth rows (default 20000).");
+    public static readonly Option<int> Orders = Positive("--orders", "N", "Orders per run of raw, raw-guarded, pipeline and the growth rows (default 20000).");
 
     public static readonly Option<IReadOnlyList<int>> Growth = PositiveList(
-        "--growth",
+        "--growth", "N1,N2,...",
         "Growth rows N1,N2,...: the pipeline with N finished orders (created, paid, notified) already in ORDERS before the host starts, its consumers past them; reports the prefill time and nats-server's resident memory (default none; quick 1000). A prefill longer than 10 minutes fails its row. No discarded warm-up runs (each would prefill again): run pipeline first.");
 
-    public static readonly Option<int> HttpOrders = Positive("--http-orders", "Orders per run of http (default 5000).");
+    public static readonly Option<int> HttpOrders = Positive("--http-orders", "N", "Orders per run of http (default 5000).");
 
-    public static readonly Option<IReadOnlyList<int>> Rates = PositiveList("--rates", "Target rates R1,R2,... in orders/s for the rates scenarios (default 500,1000,2000).");
+    public static readonly Option<IReadOnlyList<int>> Rates = PositiveList("--rates", "R1,R2,...", "Target rates R1,R2,... in orders/s for the rates scenarios (default 500,1000,2000).");
 
-    public static readonly Option<int> RateOrders = Positive("--rate-orders", "Orders per rate, for raw-rates, raw-guarded-rates and rates (default 10000).");
+    public static readonly Option<int> RateOrders = Positive("--rate-orders", "N", "Orders per rate, for raw-rates, raw-guarded-rates and rates (default 10000).");
 
-    public static readonly Option<int> Concurrency = Positive("--concurrency", "HTTP workers of the http scenario (default 32).");
+    public static readonly Option<int> Concurrency = Positive("--concurrency", "N", "HTTP workers of the http scenario (default 32).");
 
-    public static readonly Option<int> Window = Positive("--window", "Publish acknowledgements in flight per publisher (default 256).");
+    public static readonly Option<int> Window = Positive("--window", "N", "Publish acknowledgements in flight per publisher (default 256).");
 
     public static readonly Option<int> Warmup = Parsed(
-        "--warmup",
+        "--warmup", "N",
         "Orders before measuring, per fresh server (default 1000; quick 100; 20000 with --host-process, so the fresh child host has tiered up).",
         value => WholeNumber(value, "--warmup"));
 
     public static readonly Option<TimeSpan> Timeout = Parsed(
-        "--timeout",
+        "--timeout", "SECONDS",
         "Completion deadline in seconds after the last order was sent (default 120; quick 30).",
         value => TimeSpan.FromSeconds(PositiveNumber(value, "--timeout")));
 
     public static readonly Option<IReadOnlyList<string?>> SyncIntervals = Parsed<IReadOnlyList<string?>>(
-        "--sync-interval",
+        "--sync-interval", "V1,V2",
         "nats-server jetstream sync_interval V1,V2: several run every scenario under each, with ratios to the raw relay under the same setting; 1s,always puts durable beside lazy (default 1s; 'default' = server default, 2 min; 'always' = fsync before every acknowledgement; quick: 1s,always).",
         value =>
         {
@@ -69,17 +69,18 @@ internal static class BenchCommandLine
     };
 
     public static readonly Option<GuardedParts> GuardedWithout = Parsed(
-        "--guarded-without",
+        "--guarded-without", "read,condition,double-ack",
         "Raw-guarded relay: leave out any of read (the leader read), condition (the append's expected last subject sequence), double-ack, to measure what each costs (the pipeline always has them all).",
         BenchOptions.ParseGuardedParts);
 
     public static readonly Option<string> NatsUrl = Parsed(
-        "--nats-url",
+        "--nats-url", "URL",
         "Use this loopback server instead of starting one per scenario (no fresh store per run; one sync interval, the server's; no growth rows).",
         BenchOptions.ValidateLoopbackUrl);
 
     public static readonly Option<string> NatsServer = new("--nats-server")
     {
+        HelpName = "PATH",
         Description = "nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH).",
     };
 
@@ -90,11 +91,13 @@ internal static class BenchCommandLine
 
     public static readonly Option<string> HostDll = new("--host-dll")
     {
+        HelpName = "PATH",
         Description = "With --host-process: the OrderHost.dll to run (default: src/Host/bin/<configuration>/<framework>/, built with the benchmark).",
     };
 
     public static readonly Option<string> Out = new("--out")
     {
+        HelpName = "DIR",
         Description = "Where the JSON and Markdown go (default: bench/results).",
     };
 
@@ -119,8 +122,9 @@ internal static class BenchCommandLine
     }
 
     /// <summary>An option whose one value <paramref name="parse"/> reads; its <see cref="ArgumentException"/> becomes a parse error.</summary>
-    private static Option<T> Parsed<T>(string name, string description, Func<string, T> parse) => new(name)
+    private static Option<T> Parsed<T>(string name, string helpName, string description, Func<string, T> parse) => new(name)
     {
+        HelpName = helpName,
         Description = description,
         CustomParser = result =>
         {
@@ -136,10 +140,11 @@ internal static class BenchCommandLine
         },
     };
 
-    private static Option<int> Positive(string name, string description) => Parsed(name, description, value => PositiveNumber(value, name));
+    private static Option<int> Positive(string name, string helpName, string description)
+        => Parsed(name, helpName, description, value => PositiveNumber(value, name));
 
-    private static Option<IReadOnlyList<int>> PositiveList(string name, string description)
-        => Parsed<IReadOnlyList<int>>(name, description, value => [.. Items(value).Select(n => PositiveNumber(n, name))]);
+    private static Option<IReadOnlyList<int>> PositiveList(string name, string helpName, string description)
+        => Parsed<IReadOnlyList<int>>(name, helpName, description, value => [.. Items(value).Select(n => PositiveNumber(n, name))]);
 
     private static string[] Items(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
