@@ -1,9 +1,11 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using OrderHost.Bench.Scenarios;
 
 namespace OrderHost.Bench;
 
-/// <summary>Command-line settings. Full mode is the default; <c>--quick</c> shrinks every count for CI.</summary>
+/// <summary>Command-line settings, parsed by System.CommandLine. Full mode is the default; <c>--quick</c> shrinks every count for CI.</summary>
 internal sealed class BenchOptions
 {
     public static readonly string[] AllScenarios = [ScenarioNames.Raw, ScenarioNames.RawGuarded, ScenarioNames.Pipeline, ScenarioNames.Http, ScenarioNames.RawRates, ScenarioNames.RawGuardedRates, ScenarioNames.Rates];
@@ -74,60 +76,15 @@ internal sealed class BenchOptions
     /// <summary>With <see cref="HostProcess"/>: the OrderHost.dll to run; null = the host project's build output.</summary>
     public string? HostDll { get; private set; }
 
-    public bool ShowHelp { get; private set; }
+    /// <summary>The options, parsed: <see cref="ParseResult.Action"/> is set for --help and for input the parser refused.</summary>
+    public static ParseResult Parse(IReadOnlyList<string> args) => BenchCommandLine.Root.Parse(args);
 
-    public static string Usage => """
-        OrderHost benchmark: raw NATS relay ceiling, the real modules (in-process, or the shipped host as a
-        separate process), HTTP, fixed-rate latency, growth of the ledger, durable beside lazy fsync.
-
-        usage: bench/run.sh [options]
-
-          --quick                 small counts (300 orders per scenario, 1 run, one growth row of 1000 stored orders):
-                                  proves the harness works (CI)
-          --runs N                runs per scenario; the report shows the median (default 3, quick 1)
-          --warmup-seconds S      per scenario, repeat discarded runs (at least one) until S seconds are spent
-                                  before measuring, so the JIT has tiered up the hot paths (default 20, quick 0,
-                                  0 with --host-process: its host is fresh in every run)
-          --scenarios a,b,...     any of: raw, raw-guarded, pipeline, http, raw-rates, raw-guarded-rates, rates
-                                  (default: all)
-          --orders N              orders per run of raw, raw-guarded, pipeline and the growth rows (default 20000)
-          --growth N1,N2,...      growth rows: the pipeline with N finished orders (created, paid, notified) already
-                                  in ORDERS before the host starts, its consumers past them; reports the prefill
-                                  time and nats-server's resident memory (default none; quick 1000). A prefill
-                                  longer than 10 minutes fails its row (1,000,000 orders: about a minute on 2 cores
-                                  at 1s). No discarded warm-up runs (each would prefill again): run pipeline first
-          --http-orders N         orders per run of http (default 5000)
-          --rates R1,R2,...       target rates in orders/s for the rates scenario (default 500,1000,2000)
-          --rate-orders N         orders per rate, for raw-rates, raw-guarded-rates and rates (default 10000)
-          --concurrency N         HTTP workers of the http scenario (default 32)
-          --window N              publish acknowledgements in flight per publisher (default 256)
-          --warmup N              orders before measuring, per fresh server (default 1000; quick 100;
-                                  20000 with --host-process, so the fresh child host has tiered up)
-          --timeout SECONDS       completion deadline after the last order was sent (default 120; quick 30)
-          --sync-interval V1,V2   nats-server jetstream sync_interval; several run every scenario under each, with
-                                  ratios to the raw relay under the same setting: 1s,always puts durable beside
-                                  lazy (default 1s; 'default' = server default, 2 min; 'always' = fsync before
-                                  every acknowledgement; quick: 1s,always)
-          --raw-double-ack        raw relay: double acks (server-confirmed), as the host's consumers use
-          --guarded-without a,b   raw-guarded relay: leave out any of read (the leader read), condition (the append's
-                                  expected last subject sequence), double-ack, to measure what each costs (the
-                                  pipeline always has them all)
-          --nats-url URL          use this loopback server instead of starting one per scenario
-                                  (no fresh store per run; one sync interval, the server's; no growth rows)
-          --nats-server PATH      nats-server binary (default: $NATS_SERVER_BIN, then .tools/, then PATH)
-          --host-process          run the host as shipped, in a child process per run (dotnet OrderHost.dll: its runtimeconfig.json
-                                  GC settings, appsettings.json logging, output drained and discarded) instead of in-process; the
-                                  report adds the host process's own CPU and peak working set
-          --host-dll PATH         with --host-process: the OrderHost.dll to run (default: src/Host/bin/<configuration>/
-                                  <framework>/, built with the benchmark)
-          --out DIR               where the JSON and Markdown go (default: bench/results)
-          -h, --help              this text
-        """;
-
-    public static BenchOptions Parse(IReadOnlyList<string> args)
+    /// <summary>The settings of an accepted command line: the defaults of the mode (full or <c>--quick</c>) where an option is not given.</summary>
+    public static BenchOptions From(ParseResult parsed)
     {
         var o = new BenchOptions();
-        if (args.Contains("--quick"))
+        var given = new BenchCommandLine.Values(parsed);
+        if (given.Flag(BenchCommandLine.Quick))
         {
             o.Quick = true;
             o.Runs = 1;
@@ -143,95 +100,30 @@ internal sealed class BenchOptions
             o.CompletionTimeout = TimeSpan.FromSeconds(30);
         }
 
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            switch (arg)
-            {
-                case "--quick":
-                    break;
-                case "--raw-double-ack":
-                    o.RawDoubleAck = true;
-                    break;
-                case "--guarded-without":
-                    o.GuardedWithout = ParseGuardedParts(Value(args, ref i));
-                    break;
-                case "--host-process":
-                    o.HostProcess = true;
-                    break;
-                case "--host-dll":
-                    o.HostDll = Value(args, ref i);
-                    break;
-                case "-h" or "--help":
-                    o.ShowHelp = true;
-                    break;
-                case "--runs":
-                    o.Runs = PositiveInt(args, ref i);
-                    break;
-                case "--warmup-seconds":
-                    o.WarmupTime = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var ws)
-                        ? TimeSpan.FromSeconds(ws)
-                        : throw new ArgumentException("--warmup-seconds needs a whole number (0 or more).");
-                    break;
-                case "--scenarios":
-                    o.Scenarios = ParseScenarios(Value(args, ref i));
-                    break;
-                case "--orders":
-                    o.Orders = PositiveInt(args, ref i);
-                    break;
-                case "--growth":
-                    o.Growth = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => ParsePositive(n, arg))];
-                    break;
-                case "--http-orders":
-                    o.HttpOrders = PositiveInt(args, ref i);
-                    break;
-                case "--rate-orders":
-                    o.RateOrders = PositiveInt(args, ref i);
-                    break;
-                case "--rates":
-                    o.Rates = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => ParsePositive(r, arg))];
-                    break;
-                case "--concurrency":
-                    o.Concurrency = PositiveInt(args, ref i);
-                    break;
-                case "--window":
-                    o.Window = PositiveInt(args, ref i);
-                    break;
-                case "--warmup":
-                    o.Warmup = int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var w)
-                        ? w
-                        : throw new ArgumentException("--warmup needs a whole number (0 or more).");
-                    break;
-                case "--timeout":
-                    o.CompletionTimeout = TimeSpan.FromSeconds(PositiveInt(args, ref i));
-                    break;
-                case "--sync-interval":
-                    o.SyncIntervals = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(v => v.Equals("default", StringComparison.OrdinalIgnoreCase) ? null : ValidateSyncInterval(v))
-                        .Distinct()];
-                    break;
-                case "--nats-url":
-                    o.NatsUrl = ValidateLoopbackUrl(Value(args, ref i));
-                    break;
-                case "--nats-server":
-                    o.NatsServerPath = Value(args, ref i);
-                    break;
-                case "--out":
-                    o.OutputDirectory = Value(args, ref i);
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown option '{arg}'. Try --help.");
-            }
-        }
+        o.RawDoubleAck = given.Flag(BenchCommandLine.RawDoubleAck);
+        o.GuardedWithout = given.Get(BenchCommandLine.GuardedWithout, GuardedParts.None);
+        o.HostProcess = given.Flag(BenchCommandLine.HostProcess);
+        o.HostDll = given.Optional(BenchCommandLine.HostDll);
+        o.Runs = given.Get(BenchCommandLine.Runs, o.Runs);
+        o.WarmupTime = given.Get(BenchCommandLine.WarmupSeconds, o.WarmupTime);
+        o.Scenarios = given.Get(BenchCommandLine.Scenarios, o.Scenarios);
+        o.Orders = given.Get(BenchCommandLine.Orders, o.Orders);
+        o.Growth = given.Get(BenchCommandLine.Growth, o.Growth);
+        o.HttpOrders = given.Get(BenchCommandLine.HttpOrders, o.HttpOrders);
+        o.RateOrders = given.Get(BenchCommandLine.RateOrders, o.RateOrders);
+        o.Rates = given.Get(BenchCommandLine.Rates, o.Rates);
+        o.Concurrency = given.Get(BenchCommandLine.Concurrency, o.Concurrency);
+        o.Window = given.Get(BenchCommandLine.Window, o.Window);
+        o.Warmup = given.Get(BenchCommandLine.Warmup, o.Warmup);
+        o.CompletionTimeout = given.Get(BenchCommandLine.Timeout, o.CompletionTimeout);
+        o.SyncIntervals = given.Get(BenchCommandLine.SyncIntervals, o.SyncIntervals);
+        o.NatsUrl = given.Optional(BenchCommandLine.NatsUrl);
+        o.NatsServerPath = given.Optional(BenchCommandLine.NatsServer);
+        o.OutputDirectory = given.Optional(BenchCommandLine.Out);
 
         if (o.HostDll is not null && !o.HostProcess)
         {
             throw new ArgumentException("--host-dll goes with --host-process.");
-        }
-
-        if (o.SyncIntervals.Count == 0)
-        {
-            throw new ArgumentException("--sync-interval needs at least one value.");
         }
 
         // An external server has one store and one fsync setting, and its stream cannot be prefilled afresh.
@@ -245,14 +137,14 @@ internal sealed class BenchOptions
         // run pushes enough orders through its own host first for the JIT to tier up (unless told otherwise).
         if (o.HostProcess && !o.Quick)
         {
-            o.Warmup = args.Contains("--warmup") ? o.Warmup : ProcessHostWarmup;
-            o.WarmupTime = args.Contains("--warmup-seconds") ? o.WarmupTime : TimeSpan.Zero;
+            o.Warmup = given.Has(BenchCommandLine.Warmup) ? o.Warmup : ProcessHostWarmup;
+            o.WarmupTime = given.Has(BenchCommandLine.WarmupSeconds) ? o.WarmupTime : TimeSpan.Zero;
         }
 
         return o;
     }
 
-    private static string[] ParseScenarios(string value)
+    internal static string[] ParseScenarios(string value)
     {
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = names.Where(n => !AllScenarios.Contains(n, StringComparer.Ordinal)).ToArray();
@@ -272,7 +164,7 @@ internal sealed class BenchOptions
     private static readonly (string Name, GuardedParts Part)[] GuardedPartsByName =
         [("read", GuardedParts.Read), ("condition", GuardedParts.Condition), ("double-ack", GuardedParts.DoubleAck)];
 
-    private static GuardedParts ParseGuardedParts(string value)
+    internal static GuardedParts ParseGuardedParts(string value)
     {
         var parts = GuardedParts.None;
         foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -286,13 +178,13 @@ internal sealed class BenchOptions
         return parts;
     }
 
-    private static string ValidateSyncInterval(string value)
+    internal static string ValidateSyncInterval(string value)
         => value == "always" || (value.Length > 1 && char.IsAsciiDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '.'))
             ? value
             : throw new ArgumentException($"--sync-interval '{value}' is not a duration like 1s, 500ms, 2m, or 'always' / 'default'.");
 
     /// <summary>Load goes to this machine only: the URL must name a loopback address.</summary>
-    private static string ValidateLoopbackUrl(string value)
+    internal static string ValidateLoopbackUrl(string value)
     {
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -305,20 +197,6 @@ internal sealed class BenchOptions
 
         return value;
     }
-
-    private static string Value(IReadOnlyList<string> args, ref int i)
-        => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-
-    private static int PositiveInt(IReadOnlyList<string> args, ref int i)
-    {
-        var name = args[i];
-        return ParsePositive(Value(args, ref i), name);
-    }
-
-    private static int ParsePositive(string value, string name)
-        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw new ArgumentException($"{name} needs a positive whole number, not '{value}'.");
 }
 
 internal static class ScenarioNames

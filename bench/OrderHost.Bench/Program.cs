@@ -4,10 +4,17 @@ using OrderHost.Bench.Infrastructure;
 using OrderHost.Bench.Reporting;
 using OrderHost.Bench.Scenarios;
 
+var parsed = BenchOptions.Parse(args);
+if (parsed.Action is not null)
+{
+    // --help, or what the parser refused (printed with the usage).
+    return parsed.Invoke() == 0 ? 0 : 2;
+}
+
 BenchOptions options;
 try
 {
-    options = BenchOptions.Parse(args);
+    options = BenchOptions.From(parsed);
 }
 catch (ArgumentException ex)
 {
@@ -15,14 +22,7 @@ catch (ArgumentException ex)
     return 2;
 }
 
-if (options.ShowHelp)
-{
-    Console.WriteLine(BenchOptions.Usage);
-    return 0;
-}
-
-// Whatever happens, no nats-server or host process of ours outlives this process.
-AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
+// Whatever happens, no nats-server or host process of ours outlives this process (ChildProcesses also kills them at exit).
 AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll();
 
 using var cancellation = new CancellationTokenSource();
@@ -43,13 +43,13 @@ void OnSignal(PosixSignalContext context)
     }
 }
 
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sigint = PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
 var token = cancellation.Token;
 
 var startedAt = DateTimeOffset.UtcNow;
 var wall = Stopwatch.StartNew();
-var repositoryRoot = FindRepositoryRoot();
+var repositoryRoot = RepositoryRoot.TryFind();
 var machine = MachineProbe.Describe();
 
 string? binary = null;
@@ -59,7 +59,8 @@ try
 {
     if (options.NatsUrl is null)
     {
-        (binary, binaryVersion) = await NatsServerProcess.LocateAsync(options.NatsServerPath, repositoryRoot, token);
+        binary = NatsServerBinary.Locate(options.NatsServerPath);
+        binaryVersion = NatsServerBinary.EnsureSupportedVersion(binary).ToString();
     }
     else
     {
@@ -91,7 +92,7 @@ if (hostDll is not null)
 }
 var growthNames = options.Growth.Select(n => FormattableString.Invariant($"{ScenarioNames.Growth}@{n}"));
 Console.Error.WriteLine(FormattableString.Invariant(
-    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios.Concat(growthNames))} under sync_interval {string.Join(" and ", options.SyncIntervals.Select(NatsServerProcess.SyncIntervalLabel))}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
+    $"bench: {(options.Quick ? "quick" : "full")} mode, {options.Runs} run(s) of {string.Join(", ", options.Scenarios.Concat(growthNames))} under sync_interval {string.Join(" and ", options.SyncIntervals.Select(ServerCounters.SyncIntervalLabel))}; {machine.Cores} cores, {machine.Dotnet}, GC {(machine.ServerGc ? "server" : "workstation")}/{(machine.ConcurrentGc ? "concurrent" : "non-concurrent")}"));
 Console.Error.WriteLine(binary is null
     ? $"bench: external nats-server at {options.NatsUrl}"
     : $"bench: nats-server {binaryVersion} ({binary}), a fresh one per run on 127.0.0.1");
@@ -171,7 +172,7 @@ var report = new BenchReport(
         options.Window,
         options.Warmup,
         options.CompletionTimeout.TotalSeconds,
-        options.NatsUrl is null ? [.. options.SyncIntervals.Select(NatsServerProcess.SyncIntervalLabel)] : [BenchEnvironment.ExternalSyncLabel],
+        options.NatsUrl is null ? [.. options.SyncIntervals.Select(ServerCounters.SyncIntervalLabel)] : [BenchEnvironment.ExternalSyncLabel],
         OrderFactory.CreatedPayloadBytes,
         OrderFactory.HttpBodyBytes,
         new RawRelaySettings(RawScenario.StreamName, RawScenario.PullBatch, options.Window, RawScenario.MaxAckPending, options.RawDoubleAck, BenchOptions.GuardedPartNames(options.GuardedWithout), HostSettings.Consumers.DoubleAck)),
@@ -243,20 +244,4 @@ async Task<bool> RunAsync(IScenario scenario, int run, bool discarded)
         Console.Error.WriteLine($"bench:   FAILED: {ex}");
         return false;
     }
-}
-
-static string? FindRepositoryRoot()
-{
-    foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrderHost.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-    }
-
-    return null;
 }

@@ -22,7 +22,7 @@ internal sealed class BenchContext(BenchOptions options, string? serverBinary, s
 /// </summary>
 internal sealed class BenchEnvironment : IAsyncDisposable
 {
-    private BenchEnvironment(NatsServerProcess? server, string url, string syncInterval, NatsConnection connection)
+    private BenchEnvironment(NatsServer? server, string url, string syncInterval, NatsConnection connection)
     {
         Server = server;
         Url = url;
@@ -31,7 +31,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         JetStream = new NatsJSContext(connection);
     }
 
-    public NatsServerProcess? Server { get; }
+    public NatsServer? Server { get; }
 
     public string Url { get; }
 
@@ -60,7 +60,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         CancellationToken cancellationToken,
         Func<BenchEnvironment, CancellationToken, Task>? whileHostStopped = null)
     {
-        NatsServerProcess? server = null;
+        NatsServer? server = null;
         string url;
         string label;
         if (context.Options.NatsUrl is { } external)
@@ -70,9 +70,11 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
         else
         {
-            server = await NatsServerProcess.StartAsync(context.ServerBinary!, syncInterval, cancellationToken).ConfigureAwait(false);
+            server = await NatsServer.StartNewAsync(
+                new NatsServerOptions { Binary = context.ServerBinary, Name = "orderhost-bench", FolderPrefix = "bench-", SyncInterval = syncInterval },
+                cancellationToken).ConfigureAwait(false);
             url = server.Url;
-            label = NatsServerProcess.SyncIntervalLabel(syncInterval);
+            label = ServerCounters.SyncIntervalLabel(syncInterval);
         }
 
         var connection = NewConnection(url, "orderhost-bench");

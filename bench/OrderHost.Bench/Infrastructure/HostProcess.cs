@@ -17,8 +17,7 @@ internal sealed class HostProcess : BenchHost
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Process _process;
-    private readonly OutputDrain _stdout;
-    private readonly OutputDrain _stderr;
+    private readonly RecentOutput _output = new(32 * 1024);
     private int _disposed;
     private bool _outputShown;
 
@@ -26,8 +25,7 @@ internal sealed class HostProcess : BenchHost
         : base(baseAddress)
     {
         _process = process;
-        _stdout = OutputDrain.Start(process.StandardOutput);
-        _stderr = OutputDrain.Start(process.StandardError);
+        _output.Attach(process);
     }
 
     public int Id => _process.Id;
@@ -36,10 +34,10 @@ internal sealed class HostProcess : BenchHost
     public TimeSpan CpuTime => ChildProcesses.CpuTime(_process);
 
     /// <summary>Lines the host wrote to stdout and stderr so far.</summary>
-    public long OutputLines => _stdout.Lines + _stderr.Lines;
+    public long OutputLines => _output.LineCount;
 
     /// <summary>Bytes the host wrote to stdout and stderr so far.</summary>
-    public long OutputBytes => _stdout.Bytes + _stderr.Bytes;
+    public long OutputBytes => _output.Bytes;
 
     protected override string? Gone => _process.HasExited ? $"process exited with code {_process.ExitCode}" : null;
 
@@ -116,11 +114,11 @@ internal sealed class HostProcess : BenchHost
         // A port found free can be taken before Kestrel binds it (the host then exits at once): try a few times.
         for (var attempt = 1; ; attempt++)
         {
-            var port = ChildProcesses.FreeLoopbackPort();
+            var port = FreePort.OnLoopback();
             var host = new HostProcess(ChildProcesses.Start(StartInfo(dll, natsUrl, port)), new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
             try
             {
-                await ChildProcesses.WaitListeningAsync(host._process, "the host process", port, static () => true, host.ShowOutput, ListenTimeout, cancellationToken).ConfigureAwait(false);
+                await ProcessReadiness.WaitListeningAsync(host._process, port, ListenTimeout, "the host process", host.ShowOutput, cancellationToken).ConfigureAwait(false);
                 return host;
             }
             catch (InvalidOperationException) when (attempt < 3 && host.OutputTail().Contains("address already in use", StringComparison.OrdinalIgnoreCase))
@@ -135,18 +133,11 @@ internal sealed class HostProcess : BenchHost
         }
     }
 
-    /// <summary>The host's last lines of output (stderr first: a crash writes there), for failure messages.</summary>
+    /// <summary>The host's last lines of output (stdout and stderr as they came), for failure messages.</summary>
     public string OutputTail(int lines = 50)
     {
-        var text = new List<string>();
-        foreach (var (name, drain) in new[] { ("stderr", _stderr), ("stdout", _stdout) })
-        {
-            var last = drain.LastLines(lines);
-            text.Add(last.Count == 0 ? $"--- host {name}: nothing ---" : $"--- host {name} (last {last.Count} lines) ---");
-            text.AddRange(last);
-        }
-
-        return string.Join(Environment.NewLine, text);
+        var last = _output.LastLines(lines);
+        return last.Count == 0 ? "--- host: no output ---" : $"--- host output (last {last.Count} lines) ---{Environment.NewLine}{string.Join(Environment.NewLine, last)}";
     }
 
     public override async ValueTask DisposeAsync()
@@ -160,7 +151,7 @@ internal sealed class HostProcess : BenchHost
         {
             if (!_process.HasExited)
             {
-                var signalled = ChildProcesses.Terminate(_process);
+                var signalled = PosixSignal.TryTerminate(_process.Id);
                 using var timeout = new CancellationTokenSource(signalled ? StopTimeout : TimeSpan.Zero);
                 try
                 {
@@ -177,7 +168,7 @@ internal sealed class HostProcess : BenchHost
             }
 
             // The pipes close with the process: what is left in them is read to the end.
-            await Task.WhenAll(_stdout.Completion, _stderr.Completion).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await _output.Completion.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             if (_process.ExitCode != 0 && !_outputShown)
             {
                 await Console.Error.WriteLineAsync($"bench: host process {_process.Id} exited with code {_process.ExitCode}:{Environment.NewLine}{OutputTail(20)}").ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace OrderHost.Bench.Measurement;
 /// </summary>
 internal sealed class ResourceMeter : IAsyncDisposable
 {
-    private readonly NatsServerProcess? _server;
+    private readonly NatsServer? _server;
     private readonly HostProcess? _host;
     private readonly TimeSpan _cpuStart;
     private readonly TimeSpan _serverCpuStart;
@@ -27,7 +27,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private readonly (double Busy, double Total)? _machineStart = MachineCpu.Read();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
-    private ResourceMeter(NatsServerProcess? server, HostProcess? host)
+    private ResourceMeter(NatsServer? server, HostProcess? host)
     {
         _server = server;
         _host = host;
@@ -50,7 +50,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     /// <summary>Meters this process and, of <paramref name="env"/>, its server and its host process (if the host is one).</summary>
     public static async Task<ResourceMeter> StartAsync(BenchEnvironment env, CancellationToken cancellationToken)
     {
-        var serverStart = env.Server is null ? null : await env.Server.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+        var serverStart = env.Server is null ? null : await ServerCounters.ReadAsync(env.Server, cancellationToken).ConfigureAwait(false);
         return new ResourceMeter(env.Server, env.Host as HostProcess) { _serverStart = serverStart };
     }
 
@@ -76,7 +76,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sampler.ConfigureAwait(false);
         Sample();
-        var serverEnd = _server is null || _serverStart is null ? null : await _server.ReadCountersAsync(CancellationToken.None).ConfigureAwait(false);
+        var serverEnd = _server is null || _serverStart is null ? null : await ServerCounters.ReadAsync(_server, CancellationToken.None).ConfigureAwait(false);
         var serverTraffic = serverEnd is null
             ? null
             : new ServerCounters(

@@ -23,7 +23,7 @@ internal static class Measure
     public static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     public static string SyncLabel(BenchContext context, string? syncInterval)
-        => context.Options.NatsUrl is null ? NatsServerProcess.SyncIntervalLabel(syncInterval) : BenchEnvironment.ExternalSyncLabel;
+        => context.Options.NatsUrl is null ? ServerCounters.SyncIntervalLabel(syncInterval) : BenchEnvironment.ExternalSyncLabel;
 
     public static string Label(string name, int run, int runs)
         => run < 1 ? $"[{name} warm-up]" : FormattableString.Invariant($"[{name} {run}/{runs}]");

@@ -22,13 +22,7 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded, strin
         var label = Measure.Label(name, run, options.Runs);
         await using var env = await BenchEnvironment.CreateAsync(Context, ServerSyncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
         await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
-        if (options.Warmup > 0)
-        {
-            var warm = new CompletionTracker(options.Warmup);
-            relay.Tracker = warm;
-            await RawScenario.PublishPipelinedAsync(env.JetStream, guarded, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-            await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, relay.Loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
-        }
+        await relay.WarmUpAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
 
         var orders = options.RateOrders;
         var tracker = new CompletionTracker(orders);

@@ -43,13 +43,7 @@ internal sealed class RawScenario(BenchContext context, bool guarded, string? sy
         var label = Measure.Label(Name, run, options.Runs);
         await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: false, 0, cancellationToken).ConfigureAwait(false);
         await using var relay = await RelayRig.StartAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
-        if (options.Warmup > 0)
-        {
-            var warm = new CompletionTracker(options.Warmup);
-            relay.Tracker = warm;
-            await PublishPipelinedAsync(env.JetStream, guarded, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
-            await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, relay.Loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
-        }
+        await relay.WarmUpAsync(env, guarded, options, cancellationToken).ConfigureAwait(false);
 
         var orders = options.Orders;
         var tracker = new CompletionTracker(orders);

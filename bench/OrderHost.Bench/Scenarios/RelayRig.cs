@@ -104,6 +104,20 @@ internal sealed class RelayRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Pushes <see cref="BenchOptions.Warmup"/> orders through the relay (JIT, connections) and waits until its consumers are idle.</summary>
+    public async Task WarmUpAsync(BenchEnvironment env, bool guarded, BenchOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Warmup == 0)
+        {
+            return;
+        }
+
+        var warm = new CompletionTracker(options.Warmup);
+        Tracker = warm;
+        await RawScenario.PublishPipelinedAsync(env.JetStream, guarded, options.Warmup, options.Window, warm, new PublishCounters(), cancellationToken).ConfigureAwait(false);
+        await Measure.WarmedUpAsync(warm, options.Warmup, options.CompletionTimeout, Loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

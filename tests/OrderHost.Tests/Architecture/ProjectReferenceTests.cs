@@ -33,7 +33,7 @@ public sealed class ProjectReferenceTests
 
     private static IEnumerable<string> SourceProjectPaths()
     {
-        var src = Path.Combine(Infrastructure.RepositoryRoot.Find(), "src");
+        var src = Path.Combine(RepositoryRoot.Find(), "src");
         return Directory.EnumerateFiles(Path.Combine(src, "Modules"), "*.csproj", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(src, "Messaging"), "*.csproj", SearchOption.TopDirectoryOnly))
             .Concat(Directory.EnumerateFiles(Path.Combine(src, "Host"), "*.csproj", SearchOption.TopDirectoryOnly))

@@ -10,7 +10,7 @@ public static class ChildProcess
     {
         var startInfo = new ProcessStartInfo(program, arguments) { WorkingDirectory = workingDirectory };
         ForgetOuterBuild(startInfo);
-        var output = new RecentOutput(200);
+        var output = new RecentOutput(32 * 1024);
         using var process = output.Start(startInfo);
         using var cancel = new CancellationTokenSource(timeout);
         try

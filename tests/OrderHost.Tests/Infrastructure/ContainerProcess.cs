@@ -91,7 +91,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         return (Line("Uid"), Line("Gid"), Line("Groups"), commandLine);
     }
 
-    public void Terminate() => PosixSignal.Terminate(Id);
+    public void Terminate() => OrderHost.TestSupport.PosixSignal.Terminate(Id);
 
     /// <summary>True when the process exited within <paramref name="timeout"/>; the output is read to its end.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)

@@ -51,7 +51,7 @@ public static class DebianPackage
     private static async Task<string> InstallAsync(string package)
     {
         var script = Path.Combine(RepositoryRoot.Find(), "scripts", "apt-install.sh");
-        var output = new RecentOutput(40);
+        var output = new RecentOutput(8 * 1024);
         try
         {
             using var install = output.Start(new ProcessStartInfo("bash", [script, package]));

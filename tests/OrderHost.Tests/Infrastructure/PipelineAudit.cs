@@ -1,5 +1,8 @@
 using System.Globalization;
 using NATS.Client.JetStream.Models;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 
 namespace OrderHost.Tests.Infrastructure;
 
@@ -9,10 +12,10 @@ namespace OrderHost.Tests.Infrastructure;
 /// </summary>
 public sealed class PipelineAudit
 {
-    public const string Created = "orders.created";
-    public const string Paid = "orders.paid";
-    public const string PaymentFailed = "orders.payment_failed";
-    public const string Notified = "orders.notified";
+    public static readonly string Created = OrderEvents.Created.Subject;
+    public static readonly string Paid = PaymentEvents.Succeeded.Subject;
+    public static readonly string PaymentFailed = PaymentEvents.Failed.Subject;
+    public static readonly string Notified = NotificationEvents.Notified.Subject;
 
     private PipelineAudit(
         IReadOnlyDictionary<Guid, int> created,

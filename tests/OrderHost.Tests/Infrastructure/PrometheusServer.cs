@@ -15,7 +15,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly RecentOutput _log = new(400);
+    private readonly RecentOutput _log = new(64 * 1024);
     private readonly HttpClient _http;
     private Process? _process;
 

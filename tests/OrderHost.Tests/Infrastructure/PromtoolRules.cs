@@ -53,7 +53,7 @@ public static class PromtoolRules
         }
 
         await File.WriteAllTextAsync(file, test.ToString());
-        var output = new RecentOutput(200);
+        var output = new RecentOutput(32 * 1024);
         using var run = output.Start(new ProcessStartInfo(promtool, ["test", "rules", file]));
         using var timeout = new CancellationTokenSource(RunTimeout);
         await run.WaitForExitAsync(timeout.Token);

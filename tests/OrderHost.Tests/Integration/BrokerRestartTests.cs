@@ -1,4 +1,5 @@
 using System.Net;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
@@ -7,7 +8,7 @@ namespace OrderHost.Tests.Integration;
 [TestFixture]
 public sealed class BrokerRestartTests : NatsServerFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan BoundedAnswer = TimeSpan.FromSeconds(10);
     private RunningOrderHost? _host;

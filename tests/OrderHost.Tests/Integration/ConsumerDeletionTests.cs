@@ -1,3 +1,5 @@
+using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
@@ -8,9 +10,9 @@ public sealed class ConsumerDeletionTests : OrderHostFixture
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
 
-    [TestCase("payment-processor", "orders.created.*")]
-    [TestCase("notifier-paid", "orders.paid.*")]
-    [TestCase("notifier-failed", "orders.payment_failed.*")]
+    [TestCase(PaymentConsumers.Processor, "orders.created.*")]
+    [TestCase(NotificationConsumers.Paid, "orders.paid.*")]
+    [TestCase(NotificationConsumers.Failed, "orders.payment_failed.*")]
     public async Task Deleted_consumer_is_recreated_and_new_orders_complete(string durableName, string subjects)
     {
         var original = await Broker.FindConsumerAsync(durableName);

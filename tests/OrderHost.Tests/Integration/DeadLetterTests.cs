@@ -3,6 +3,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
+using OrderHost.Messaging;
+using OrderHost.Messaging.Events;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
@@ -14,11 +18,11 @@ namespace OrderHost.Tests.Integration;
 [TestFixture]
 public sealed class DeadLetterTests : OrderHostFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
     private const string DeadCreated = "dlq.orders.created";
     private const int PaymentMaxDeliver = 2;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private static readonly string[] CreatedConsumers = ["payment-processor"];
+    private static readonly string[] CreatedConsumers = [PaymentConsumers.Processor];
     private readonly CountingPaymentGateway _gateway = new();
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings
@@ -109,7 +113,7 @@ public sealed class DeadLetterTests : OrderHostFixture
 
         var letter = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream))
-                .SingleOrDefault(m => m.OrderId == orderId && m.Header("OrderHost-Dlq-Consumer") == "payment-processor"),
+                .SingleOrDefault(m => m.OrderId == orderId && m.Header(MessageHeaders.DeadLetterConsumer) == PaymentConsumers.Processor),
             m => m is not null,
             "the payment-processor dead letter",
             Patience);
@@ -140,7 +144,7 @@ public sealed class DeadLetterTests : OrderHostFixture
     private async Task AssertSettledAndPipelineStillRunsAsync()
     {
         await Eventually.True(
-            async () => await Broker.FindConsumerAsync("payment-processor") is { NumAckPending: 0 },
+            async () => await Broker.FindConsumerAsync(PaymentConsumers.Processor) is { NumAckPending: 0 },
             "the consumers to have settled the message");
         var next = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         await Host.Api.WaitForOrderAsync(next, o => o.IsCompleted, "completed", Patience);
@@ -148,7 +152,7 @@ public sealed class DeadLetterTests : OrderHostFixture
 
     private async Task<double> MalformedDeadLettersOfPaymentsAsync()
         => PrometheusText.Parse((await Host.Api.GetAsync("/metrics")).Body)
-            .Where(m => m.Name == "orderhost_dead_letters_total" && m.Label("reason") == "malformed_json" && m.Label("consumer") == "payment-processor")
+            .Where(m => m.Name == "orderhost_dead_letters_total" && m.Label("reason") == DeadLetterReasons.MalformedJson && m.Label("consumer") == PaymentConsumers.Processor)
             .Sum(m => m.Value);
 
     private static JsonObject ValidOrderCreated(Guid orderId) => new()

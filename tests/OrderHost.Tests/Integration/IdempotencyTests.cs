@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
@@ -8,7 +9,7 @@ namespace OrderHost.Tests.Integration;
 [TestFixture]
 public sealed class IdempotencyTests : OrderHostFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
     private readonly CountingPaymentGateway _gateway = new();
 
     private OrderApiClient Api => Host.Api;

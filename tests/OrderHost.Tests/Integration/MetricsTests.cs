@@ -4,34 +4,23 @@ namespace OrderHost.Tests.Integration;
 
 /// <summary>/metrics exposes the contract's metric names and labels (DESIGN.md, "Metrics").</summary>
 [TestFixture]
-public sealed class MetricsTests : NatsServerFixture
+public sealed class MetricsTests : OrderHostFixture
 {
-    private RunningOrderHost? _host;
     private IReadOnlyList<MetricSample> _samples = [];
 
     [OneTimeSetUp]
     public async Task CompleteOnePaidAndOneFailedOrderAsync()
     {
-        _host = await RunningOrderHost.StartAsync(Server);
-        var paid = await _host.Api.PlaceOrderAsync(OrderBodies.Paid());
-        var failed = await _host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
-        await _host.Api.WaitForOrderAsync(paid, o => o.IsCompleted, "completed");
-        await _host.Api.WaitForOrderAsync(failed, o => o.IsCompleted, "completed");
+        var paid = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var failed = await Host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        await Host.Api.WaitForOrderAsync(paid, o => o.IsCompleted, "completed");
+        await Host.Api.WaitForOrderAsync(failed, o => o.IsCompleted, "completed");
 
         // Lag gauges are read from the server on a timer: wait until they were observed once.
         _samples = await Eventually.Until(
-            async () => PrometheusText.Parse((await _host.Api.GetAsync("/metrics")).Body),
+            async () => PrometheusText.Parse((await Host.Api.GetAsync("/metrics")).Body),
             s => s.Any(m => m.Name == "orderhost_consumer_pending_messages"),
             "the consumer lag gauges");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
     }
 
     [TestCase("orderhost_orders_accepted_total")]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
@@ -9,7 +10,7 @@ namespace OrderHost.Tests.Integration;
 [TestFixture]
 public sealed class OrderValidationTests : OrderHostFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
 
     private OrderApiClient Api => Host.Api;
 

@@ -32,8 +32,8 @@ public sealed class PaymentsModuleDisabledTests : OrderHostFixture
 
         // Once every running consumer has settled everything, nothing else can move the order.
         await Eventually.True(
-            async () => await Broker.IsCaughtUpAsync("notifier-paid")
-                && await Broker.IsCaughtUpAsync("notifier-failed"),
+            async () => await Broker.IsCaughtUpAsync(NotificationConsumers.Paid)
+                && await Broker.IsCaughtUpAsync(NotificationConsumers.Failed),
             "the running consumers to catch up");
 
         var order = await Host.Api.FindOrderAsync(orderId);

@@ -1,4 +1,6 @@
 using OrderHost.Messaging.Ledger;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 using Reply = OrderHost.Tests.Infrastructure.ScriptedDirectGetResponder.Reply;
 
@@ -15,20 +17,20 @@ public sealed class HistoryAnswerTests : NatsServerFixture
     private const string Scripted = "SCRIPTED";
     private static readonly Guid OrderId = Guid.Parse("0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
     private static readonly string Filter = $"orders.*.{OrderId:D}";
-    private static readonly string Created = $"orders.created.{OrderId:D}";
+    private static readonly string Created = OrderEvents.Created.SubjectFor(OrderId);
 
     [Test]
     public async Task A_whole_answer_is_read_as_the_server_gives_it()
     {
         await using var responder = await ScriptedDirectGetResponder.StartAsync(
-            Server, Scripted, _ => [Reply.Entry(Scripted, Created, 7, 1), Reply.Entry(Scripted, $"orders.paid.{OrderId:D}", 9, 0), Reply.EndOfBatch(0)]);
+            Server, Scripted, _ => [Reply.Entry(Scripted, Created, 7, 1), Reply.Entry(Scripted, PaymentEvents.Succeeded.SubjectFor(OrderId), 9, 0), Reply.EndOfBatch(0)]);
 
         var history = await Ledger().ReadLastPerSubjectAsync(Filter, CancellationToken.None);
 
         Assert.That(history.Select(e => (e.Subject, e.Sequence, e.StoredAt)), Is.EqualTo(new[]
         {
             (Created, 7UL, new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero).AddTicks(1234567)),
-            ($"orders.paid.{OrderId:D}", 9UL, new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero).AddTicks(1234567)),
+            (PaymentEvents.Succeeded.SubjectFor(OrderId), 9UL, new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero).AddTicks(1234567)),
         }));
     }
 
@@ -72,7 +74,7 @@ public sealed class HistoryAnswerTests : NatsServerFixture
     private static Reply Parse(string reply) => reply.Split(' ') switch
     {
         ["entry", "pending", var n] => Reply.Entry(Scripted, Created, 3, ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture)),
-        ["other", "entry", "pending", var n] => Reply.Entry(Scripted, $"orders.created.{Guid.CreateVersion7():D}", 3, ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture)),
+        ["other", "entry", "pending", var n] => Reply.Entry(Scripted, OrderEvents.Created.SubjectFor(Guid.CreateVersion7()), 3, ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture)),
         ["eob"] => Reply.EndOfBatch(0),
         ["eob", "pending", var n] => Reply.EndOfBatch(ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture)),
         _ => Reply.Status(reply),

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using OrderHost.Notifications.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Notifications;
@@ -13,38 +14,29 @@ namespace OrderHost.Tests.Notifications;
 /// until it takes it; a receiver that refuses (4xx) gets no retry and the message is dead-lettered.
 /// </summary>
 [TestFixture]
-public sealed class WebhookNotificationTests : NatsServerFixture
+public sealed class WebhookNotificationTests : OrderHostFixture
 {
     // Standard Webhooks secrets are "whsec_" + base64 of the key.
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
     private static readonly string Secret = "whsec_" + Convert.ToBase64String(Key);
     private WebhookReceiver? _receiver;
-    private RunningOrderHost? _host;
 
     private WebhookReceiver Receiver => _receiver!;
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        _receiver = await WebhookReceiver.StartAsync();
-        _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
-        {
-            ["Notifications:Webhook:Url"] = Receiver.Url.ToString(),
-            ["Notifications:Webhook:Secret"] = Secret,
-            ["Notifications:Webhook:Timeout"] = "00:00:01",
-            ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
-            ["Nats:Consumers:LagInterval"] = "00:00:00.500",
-        });
-    }
+        ["Notifications:Webhook:Url"] = Receiver.Url.ToString(),
+        ["Notifications:Webhook:Secret"] = Secret,
+        ["Notifications:Webhook:Timeout"] = "00:00:01",
+        ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
+        ["Nats:Consumers:LagInterval"] = "00:00:00.500",
+    };
+
+    protected override async Task BeforeHostStartsAsync() => _receiver = await WebhookReceiver.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public async Task StopReceiverAsync()
     {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
         if (_receiver is not null)
         {
             await _receiver.DisposeAsync();
@@ -57,8 +49,8 @@ public sealed class WebhookNotificationTests : NatsServerFixture
     [Test]
     public async Task Paid_order_is_posted_once_with_signed_standard_webhook_headers()
     {
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed");
 
         var calls = CallsFor(orderId);
         Assert.That(calls, Has.Count.EqualTo(1), "webhook calls for the order");
@@ -81,8 +73,8 @@ public sealed class WebhookNotificationTests : NatsServerFixture
     {
         Receiver.Behaviour = (_, attempt) => (attempt <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, TimeSpan.Zero);
 
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
-        await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
 
         var calls = CallsFor(orderId);
         using (Assert.EnterMultipleScope())
@@ -98,8 +90,8 @@ public sealed class WebhookNotificationTests : NatsServerFixture
     {
         Receiver.Behaviour = (_, attempt) => (StatusCodes.Status200OK, attempt == 1 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
 
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
-        await _host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
 
         Assert.That(CallsFor(orderId), Has.Count.EqualTo(2), "the timed-out attempt, then the accepted one");
     }
@@ -115,7 +107,7 @@ public sealed class WebhookNotificationTests : NatsServerFixture
         var orderIds = new List<Guid>();
         for (var i = 0; i < Orders; i++)
         {
-            orderIds.Add(await _host!.Api.PlaceOrderAsync(OrderBodies.Paid(customerId)));
+            orderIds.Add(await Host.Api.PlaceOrderAsync(OrderBodies.Paid(customerId)));
         }
 
         await Eventually.True(
@@ -123,17 +115,17 @@ public sealed class WebhookNotificationTests : NatsServerFixture
             $"every order's webhook to be refused {AttemptsWhileDown} times",
             TimeSpan.FromSeconds(60));
         var retrying = await Eventually.Until(
-            async () => await _host!.Api.ScrapeMetricsAsync(),
-            m => m.Sum("orderhost_consumer_redelivered_messages", ("consumer", "notifier-paid")) > 0
-                && m.Sum("orderhost_consumer_oldest_unsettled_age_seconds", ("consumer", "notifier-paid")) >= 1,
+            async () => await Host.Api.ScrapeMetricsAsync(),
+            m => m.Sum("orderhost_consumer_redelivered_messages", ("consumer", NotificationConsumers.Paid)) > 0
+                && m.Sum("orderhost_consumer_oldest_unsettled_age_seconds", ("consumer", NotificationConsumers.Paid)) >= 1,
             "the retried notifications and the age of the oldest to show in /metrics",
             TimeSpan.FromSeconds(30));
         TestContext.Out.WriteLine(
-            $"while down: {retrying.Sum("orderhost_consumer_redelivered_messages", ("consumer", "notifier-paid"))} retried, oldest " +
-            $"{retrying.Sum("orderhost_consumer_oldest_unsettled_age_seconds", ("consumer", "notifier-paid")):0.0} s");
+            $"while down: {retrying.Sum("orderhost_consumer_redelivered_messages", ("consumer", NotificationConsumers.Paid))} retried, oldest " +
+            $"{retrying.Sum("orderhost_consumer_oldest_unsettled_age_seconds", ("consumer", NotificationConsumers.Paid)):0.0} s");
         Volatile.Write(ref down, false);
 
-        await OrderCompletion.WaitAllAsync(_host!.Api, Broker, orderIds, TimeSpan.FromSeconds(60));
+        await OrderCompletion.WaitAllAsync(Host.Api, Broker, orderIds, TimeSpan.FromSeconds(60));
         var audit = await PipelineAudit.TakeSettledAsync(Broker, TimeSpan.FromSeconds(60));
         using (Assert.EnterMultipleScope())
         {
@@ -149,7 +141,7 @@ public sealed class WebhookNotificationTests : NatsServerFixture
     {
         Receiver.Behaviour = (_, _) => (StatusCodes.Status410Gone, TimeSpan.Zero);
 
-        var orderId = await _host!.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         var letter = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync("dlq.orders.paid", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
             m => m is not null,
@@ -161,7 +153,7 @@ public sealed class WebhookNotificationTests : NatsServerFixture
             Assert.That(letter!.Header("OrderHost-Dlq-Reason"), Does.Contain("refused the notification: 410"), letter.ToString());
             Assert.That(letter.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo("1"), "dead-lettered on the first delivery");
             Assert.That(CallsFor(orderId), Has.Count.EqualTo(1), "webhook attempts");
-            Assert.That((await _host.Api.FindOrderAsync(orderId))?.Notified, Is.False, "the order is not marked notified");
+            Assert.That((await Host.Api.FindOrderAsync(orderId))?.Notified, Is.False, "the order is not marked notified");
         }
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Observability;
@@ -8,43 +10,33 @@ namespace OrderHost.Tests.Observability;
 /// /metrics rises with them; once the provider answers, it falls back to 0.
 /// </summary>
 [TestFixture]
-public sealed class ConsumerLagTests : NatsServerFixture
+public sealed class ConsumerLagTests : OrderHostFixture
 {
     private const int Orders = 6;
-    private const string PaymentProcessor = "payment-processor";
+    private const string PaymentProcessor = PaymentConsumers.Processor;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly GatedPaymentGateway _gateway = new();
-    private RunningOrderHost? _host;
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?>
-            {
-                ["Nats:Consumers:LagInterval"] = "00:00:00.500",
-                [$"Nats:Consumers:{PaymentProcessor}:MaxAckPending"] = "1",
-                [$"Nats:Consumers:{PaymentProcessor}:MaxConcurrency"] = "1",
-                [$"Nats:Consumers:{PaymentProcessor}:PullBatch"] = "1",
-                // The held charge must not be redelivered while the test watches the lag.
-                [$"Nats:Consumers:{PaymentProcessor}:AckWait"] = "00:02:00",
-            },
-            TestServices.With(gateway: _gateway));
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        _gateway.Open();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+        ["Nats:Consumers:LagInterval"] = "00:00:00.500",
+        [$"Nats:Consumers:{PaymentProcessor}:MaxAckPending"] = "1",
+        [$"Nats:Consumers:{PaymentProcessor}:MaxConcurrency"] = "1",
+        [$"Nats:Consumers:{PaymentProcessor}:PullBatch"] = "1",
+        // The held charge must not be redelivered while the test watches the lag.
+        [$"Nats:Consumers:{PaymentProcessor}:AckWait"] = "00:02:00",
+    };
+
+    protected override Action<WebApplicationBuilder>? ConfigureHost => TestServices.With(gateway: _gateway);
+
+    /// <summary>Runs before the host stops: a held charge would hold up its shutdown.</summary>
+    [OneTimeTearDown]
+    public void OpenTheGate() => _gateway.Open();
 
     [Test]
     public async Task Pending_gauge_rises_while_payments_are_held_and_falls_to_zero_when_they_flow()
     {
-        var api = _host!.Api;
+        var api = Host.Api;
         await Eventually.Until(() => LagAsync(api), lag => lag.Pending == 0, "the payment-processor lag gauge to be reported as 0 at rest", Patience);
 
         var placed = new List<Guid>();

@@ -7,27 +7,25 @@ namespace OrderHost.Tests.Observability;
 /// contract's counters arrive with the values the host produced, and so do the streams' and the server's gauges.
 /// </summary>
 [TestFixture]
-public sealed class PrometheusEndToEndTests : NatsServerFixture
+public sealed class PrometheusEndToEndTests : OrderHostFixture
 {
     private const int Orders = 7;
     private const int OverLimit = 2;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private RunningOrderHost? _host;
     private PrometheusServer? _prometheus;
 
-    [OneTimeSetUp]
-    public async Task StartHostAndPrometheusAsync()
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?>
-            {
-                ["Nats:StatsInterval"] = "00:00:00.500",
-                ["Nats:MonitoringUrl"] = Server.MonitoringUrl,
-            });
+        ["Nats:StatsInterval"] = "00:00:00.500",
+        ["Nats:MonitoringUrl"] = Server.MonitoringUrl,
+    };
+
+    [OneTimeSetUp]
+    public async Task StartPrometheusAsync()
+    {
         try
         {
-            _prometheus = await PrometheusServer.StartAsync(_host.Api.BaseAddress);
+            _prometheus = await PrometheusServer.StartAsync(Host.Api.BaseAddress);
         }
         catch (InvalidOperationException ex)
         {
@@ -36,16 +34,11 @@ public sealed class PrometheusEndToEndTests : NatsServerFixture
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public async Task StopPrometheusAsync()
     {
         if (_prometheus is not null)
         {
             await _prometheus.DisposeAsync();
-        }
-
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
         }
     }
 
@@ -62,12 +55,12 @@ public sealed class PrometheusEndToEndTests : NatsServerFixture
         var placed = new List<Guid>();
         for (var i = 0; i < Orders; i++)
         {
-            placed.Add(await _host!.Api.PlaceOrderAsync(i < OverLimit ? OrderBodies.OverApprovalLimit() : OrderBodies.Paid()));
+            placed.Add(await Host.Api.PlaceOrderAsync(i < OverLimit ? OrderBodies.OverApprovalLimit() : OrderBodies.Paid()));
         }
 
         foreach (var orderId in placed)
         {
-            await _host!.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
+            await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         }
 
         await ExpectAsync($"sum(orderhost_orders_accepted_total{{job=\"{PrometheusServer.Job}\"}})", Orders);

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Observability;
@@ -17,10 +20,11 @@ public sealed class TraceTests : NatsServerFixture
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    [TestCase(false, "notifier-paid", "orders.paid", TestName = "A paid order is one trace from POST /orders through payment-processor and notifier-paid")]
-    [TestCase(true, "notifier-failed", "orders.payment_failed", TestName = "A failed order is one trace from POST /orders through payment-processor and notifier-failed")]
-    public async Task One_order_is_one_trace_in_one_host(bool overLimit, string notifier, string outcomeSubject)
+    [TestCase(false, NotificationConsumers.Paid, TestName = "A paid order is one trace from POST /orders through payment-processor and notifier-paid")]
+    [TestCase(true, NotificationConsumers.Failed, TestName = "A failed order is one trace from POST /orders through payment-processor and notifier-failed")]
+    public async Task One_order_is_one_trace_in_one_host(bool overLimit, string notifier)
     {
+        var outcomeSubject = overLimit ? PaymentEvents.Failed.Subject : PaymentEvents.Succeeded.Subject;
         var spans = new TraceCollection();
         await using var host = await RunningOrderHost.StartAsync(Server, configure: spans.AddTo());
 
@@ -40,7 +44,7 @@ public sealed class TraceTests : NatsServerFixture
             new Dictionary<string, string?> { ["Modules:Orders:Enabled"] = "false" },
             spans.AddTo());
 
-        await AssertOneTraceAsync(orders.Api, orders.Api, spans, overLimit: false, "notifier-paid", "orders.paid");
+        await AssertOneTraceAsync(orders.Api, orders.Api, spans, overLimit: false, NotificationConsumers.Paid, PaymentEvents.Succeeded.Subject);
     }
 
     [Test]
@@ -64,8 +68,8 @@ public sealed class TraceTests : NatsServerFixture
             $"the two handler spans of the order whose caller sampled its trace ({sampled})",
             Patience);
 
-        var unsampledEvents = await Broker.ReadForOrderAsync("orders.created", unsampled);
-        var sampledEvents = await Broker.ReadForOrderAsync("orders.created", sampled);
+        var unsampledEvents = await Broker.ReadForOrderAsync(OrderEvents.Created.Subject, unsampled);
+        var sampledEvents = await Broker.ReadForOrderAsync(OrderEvents.Created.Subject, sampled);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(HandlerSpansOf(spans, unsampled), Is.Empty, "recorded spans of the order posted without a traceparent");
@@ -90,7 +94,7 @@ public sealed class TraceTests : NatsServerFixture
             "exactly one new POST /orders server span"))[0];
         var expected = new[]
         {
-            ("payment-processor", "orders.created process"),
+            (PaymentConsumers.Processor, "orders.created process"),
             (notifier, $"{outcomeSubject} process"),
         };
         var handlers = await Eventually.Until(
@@ -110,7 +114,7 @@ public sealed class TraceTests : NatsServerFixture
             Assert.That(handlers.Select(s => s.TraceId).Distinct(), Is.EqualTo(new[] { post.TraceId }), "trace ids of the handler spans vs. the POST /orders span");
             Assert.That(handlers.Select(s => s.ParentSpanId), Has.None.EqualTo(default(ActivitySpanId)), "every handler span has a parent");
             Assert.That(handlers.Select(s => s.Kind), Has.All.EqualTo(ActivityKind.Consumer), "kind of the handler spans");
-            var stored = (await Broker.ReadForOrderAsync("orders.created", orderId)).Single();
+            var stored = (await Broker.ReadForOrderAsync(OrderEvents.Created.Subject, orderId)).Single();
             Assert.That(stored.Header("traceparent"), Does.Contain(post.TraceId.ToHexString()), "traceparent of the stored orders.created");
         }
     }

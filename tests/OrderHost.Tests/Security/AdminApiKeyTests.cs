@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -9,25 +10,15 @@ namespace OrderHost.Tests.Security;
 /// or wrong <c>X-Api-Key</c>, 200 to the right one, and the key never shows in the host's logs.
 /// </summary>
 [TestFixture]
-public sealed class AdminApiKeyTests : NatsServerFixture
+public sealed class AdminApiKeyTests : OrderHostFixture
 {
     private const string DeadLetters = "/admin/dead-letters";
     private readonly string _apiKey = $"admin-key-{RandomNumberGenerator.GetHexString(32, lowercase: true)}";
     private readonly SecureLogCapture _logs = new();
-    private RunningOrderHost? _host;
 
-    [OneTimeSetUp]
-    public async Task StartHostWithKeyAsync()
-        => _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?> { ["Admin:ApiKey"] = _apiKey }, _logs.AddTo());
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?> { ["Admin:ApiKey"] = _apiKey };
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost => _logs.AddTo();
 
     [TestCase(null, TestName = "Without Admin:ApiKey the operator endpoints do not exist (404)")]
     [TestCase("", TestName = "With an empty Admin:ApiKey the operator endpoints do not exist (404)")]
@@ -49,7 +40,7 @@ public sealed class AdminApiKeyTests : NatsServerFixture
     [Test]
     public async Task Missing_key_is_refused_with_401_problem_details()
     {
-        var response = await SendAsync(_host!.Api, HttpMethod.Get, DeadLetters, apiKey: null);
+        var response = await SendAsync(Host.Api, HttpMethod.Get, DeadLetters, apiKey: null);
 
         ProblemDetailsAssert.HasStatus(response, HttpStatusCode.Unauthorized);
     }
@@ -69,8 +60,8 @@ public sealed class AdminApiKeyTests : NatsServerFixture
             _ => variant,
         };
 
-        var list = await SendAsync(_host!.Api, HttpMethod.Get, DeadLetters, presented);
-        var replay = await SendAsync(_host.Api, HttpMethod.Post, "/admin/consumers/payment-processor/replay", presented, "{\"fromSequence\":1}");
+        var list = await SendAsync(Host.Api, HttpMethod.Get, DeadLetters, presented);
+        var replay = await SendAsync(Host.Api, HttpMethod.Post, "/admin/consumers/payment-processor/replay", presented, "{\"fromSequence\":1}");
 
         ProblemDetailsAssert.HasStatus(list, HttpStatusCode.Unauthorized);
         ProblemDetailsAssert.HasStatus(replay, HttpStatusCode.Unauthorized);
@@ -80,9 +71,9 @@ public sealed class AdminApiKeyTests : NatsServerFixture
     [Test]
     public async Task Right_key_is_let_in_and_never_appears_in_the_logs()
     {
-        var response = await SendAsync(_host!.Api, HttpMethod.Get, DeadLetters, _apiKey);
-        await SendAsync(_host.Api, HttpMethod.Get, DeadLetters, "wrong-" + _apiKey[6..]);
-        var metrics = await _host.Api.GetAsync("/metrics");
+        var response = await SendAsync(Host.Api, HttpMethod.Get, DeadLetters, _apiKey);
+        await SendAsync(Host.Api, HttpMethod.Get, DeadLetters, "wrong-" + _apiKey[6..]);
+        var metrics = await Host.Api.GetAsync("/metrics");
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), $"{response}");
         Assert.That(response.Json().TryGetProperty("items", out _), Is.True, $"a dead-letter page: {response}");

@@ -1,4 +1,5 @@
 using System.Net;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -12,7 +13,7 @@ namespace OrderHost.Tests.Security;
 public sealed class AdminInputTests : OrderHostFixture
 {
     private const string ApiKey = "admin-input-key";
-    private const string Consumer = "payment-processor";
+    private const string Consumer = PaymentConsumers.Processor;
     private AdminApiClient? _admin;
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey };

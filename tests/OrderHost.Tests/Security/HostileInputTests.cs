@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -15,7 +16,7 @@ namespace OrderHost.Tests.Security;
 [TestFixture]
 public sealed class HostileInputTests : OrderHostFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
     private const int Limit = 64 * 1024;
 
     private OrderApiClient Api => Host.Api;

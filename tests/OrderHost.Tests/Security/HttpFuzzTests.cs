@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -13,34 +14,23 @@ namespace OrderHost.Tests.Security;
 /// the README does not allow (a quoted number, a comment, a trailing comma, …) is accepted.
 /// </summary>
 [TestFixture]
-public sealed class HttpFuzzTests : NatsServerFixture
+public sealed class HttpFuzzTests : OrderHostFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
     private const int Requests = 1200;
     private const int Parallelism = 8;
-    private RunningOrderHost? _host;
     private HttpClient? _http;
 
     [OneTimeSetUp]
-    public async Task StartHostAsync()
-    {
-        _host = await RunningOrderHost.StartAsync(Server);
-        _http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
+    public void CreateRawClient()
+        => _http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
         {
-            BaseAddress = _host.Api.BaseAddress,
+            BaseAddress = Host.Api.BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),
         };
-    }
 
     [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        _http?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    public void DisposeRawClient() => _http?.Dispose();
 
     [TestCase(20261126, TestName = "Fuzz POST /orders with 1200 mutations (seed 20261126): never 5xx, only 202s publish")]
     [TestCase(424242, TestName = "Fuzz POST /orders with 1200 mutations (seed 424242): never 5xx, only 202s publish")]

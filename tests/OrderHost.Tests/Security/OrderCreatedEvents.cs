@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -12,7 +13,7 @@ namespace OrderHost.Tests.Security;
 /// </summary>
 public static class OrderCreatedEvents
 {
-    public const string Subject = "orders.created";
+    public static readonly string Subject = OrderEvents.Created.Subject;
 
     /// <summary>The OrderCreatedV1 shape: no customerEmail, no shippingAddress.</summary>
     public static JsonObject Version1(Guid orderId, string customerId, decimal unitPrice, int quantity = 1) => new()

@@ -2,6 +2,9 @@ using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -17,7 +20,7 @@ namespace OrderHost.Tests.Security;
 public sealed class PermissionDenialTests
 {
     private const string Stream = "ORDERS";
-    private const string PaymentProcessor = "payment-processor";
+    private const string PaymentProcessor = PaymentConsumers.Processor;
     private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
     private SecureNatsServer? _server;
     private BrokerProbe? _operator;
@@ -72,7 +75,7 @@ public sealed class PermissionDenialTests
         var outcome = await TryJetStreamPublishAsync(payments, forged);
 
         Assert.That(outcome, Is.Not.EqualTo("stored"), "JetStream publish of orders.created by orderhost-payments");
-        var error = await payments.WaitForServerErrorAsync($"Permissions Violation for Publish to \"orders.created.{forged:D}\"");
+        var error = await payments.WaitForServerErrorAsync($"Permissions Violation for Publish to \"{OrderEvents.Created.SubjectFor(forged)}\"");
         TestContext.Out.WriteLine($"publish outcome: {outcome}; server: -ERR '{error}'");
         Assert.That(await Operator.CountForOrderAsync(OrderCreatedEvents.Subject, forged), Is.Zero, "orders.created of the forged order in ORDERS");
 
@@ -130,7 +133,7 @@ public sealed class PermissionDenialTests
         {
             Assert.That(store, Does.Not.StartWith("ok"), "opening the idempotency-keys bucket as orderhost-payments");
             Assert.That(directGet, Does.Not.StartWith("reply"), "direct get of an idempotency record as orderhost-payments");
-            Assert.That(leaderRead, Does.StartWith("reply").And.Contain($"orders.notified.{_paidOrderId:D}"), "the leader read of an order's last event as orderhost-payments");
+            Assert.That(leaderRead, Does.StartWith("reply").And.Contain(NotificationEvents.Notified.SubjectFor(_paidOrderId)), "the leader read of an order's last event as orderhost-payments");
             Assert.That(historyRead, Does.StartWith("reply"), "the direct get of an order's history as orderhost-orders");
             Assert.That(ordersLeaderRead, Does.Not.StartWith("reply"), "a leader read as orderhost-orders, which decides no effect");
         }
@@ -146,7 +149,7 @@ public sealed class PermissionDenialTests
         try
         {
             var ack = await client.JetStream.PublishAsync(
-                $"{OrderCreatedEvents.Subject}.{orderId:D}",
+                OrderEvents.Created.SubjectFor(orderId),
                 OrderCreatedEvents.Bytes(OrderCreatedEvents.Version2(orderId, OrderBodies.UniqueCustomerId(), 5m)),
                 NatsRawSerializer<byte[]>.Default,
                 new NatsJSPubOpts { MsgId = $"{orderId:D}:created", RetryAttempts = 1 },

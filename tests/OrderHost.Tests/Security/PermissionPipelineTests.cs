@@ -5,6 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using OrderHost.Messaging;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -17,7 +20,7 @@ namespace OrderHost.Tests.Security;
 public sealed class PermissionPipelineTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private static readonly string[] CreatedConsumers = ["payment-processor"];
+    private static readonly string[] CreatedConsumers = [PaymentConsumers.Processor];
     private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
     private readonly string _apiKey = $"pipeline-admin-{Guid.NewGuid():N}";
     private SecureNatsServer? _server;
@@ -70,8 +73,8 @@ public sealed class PermissionPipelineTests
         {
             Assert.That(paidState.Status, Is.EqualTo("paid"));
             Assert.That(failedState.Status, Is.EqualTo("payment_failed"));
-            Assert.That(await _operator!.CountForOrderAsync("orders.notified", paid), Is.EqualTo(1), "orders.notified of the paid order");
-            Assert.That(await _operator.CountForOrderAsync("orders.notified", failed), Is.EqualTo(1), "orders.notified of the failed order");
+            Assert.That(await _operator!.CountForOrderAsync(NotificationEvents.Notified.Subject, paid), Is.EqualTo(1), "orders.notified of the paid order");
+            Assert.That(await _operator.CountForOrderAsync(NotificationEvents.Notified.Subject, failed), Is.EqualTo(1), "orders.notified of the failed order");
         }
 
         await AssertEachIdentityConnectedAsItsUserAsync();
@@ -124,7 +127,7 @@ public sealed class PermissionPipelineTests
                 $"dlq.orders.paid.{forged:D}",
                 Encoding.UTF8.GetBytes(paid.ToJsonString()),
                 NatsRawSerializer<byte[]>.Default,
-                headers: new NatsHeaders { ["OrderHost-Dlq-Reason"] = "handler failed", ["OrderHost-Dlq-Consumer"] = "notifier-paid" });
+                headers: new NatsHeaders { [MessageHeaders.DeadLetterReason] = "handler failed", [MessageHeaders.DeadLetterConsumer] = NotificationConsumers.Paid });
             Assert.That(ack.Error, Is.Null, "orderhost-notifications writing a dead letter (allowed by permissions.conf)");
         }
 
@@ -132,7 +135,7 @@ public sealed class PermissionPipelineTests
         var replay = await AdminAsync(HttpMethod.Post, $"/admin/dead-letters/{sequence}/replay");
         TestContext.Out.WriteLine($"replay of the forged dead letter #{sequence}: {replay}");
 
-        Assert.That(await _operator!.CountForOrderAsync("orders.paid", forged), Is.Zero, "orders.paid of an order no payment was ever made for");
+        Assert.That(await _operator!.CountForOrderAsync(PaymentEvents.Succeeded.Subject, forged), Is.Zero, "orders.paid of an order no payment was ever made for");
     }
 
     private async Task<ulong> FindDeadLetterAsync(Guid orderId)

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Security;
@@ -12,7 +14,7 @@ namespace OrderHost.Tests.Security;
 [TestFixture]
 public sealed class VersionedEventTests : OrderHostFixture
 {
-    private const string PaymentProcessor = "payment-processor";
+    private const string PaymentProcessor = PaymentConsumers.Processor;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _apiKey = $"versions-{Guid.NewGuid():N}";
 
@@ -36,10 +38,10 @@ public sealed class VersionedEventTests : OrderHostFixture
             Assert.That(first.Total, Is.EqualTo(42.5m), "version 1 order's total");
             Assert.That(second.Status, Is.EqualTo("payment_failed"), "version 2 order over the approval limit");
             Assert.That(second.Total, Is.EqualTo(12000m), "version 2 order's total");
-            Assert.That(await Broker.CountForOrderAsync("orders.paid", v1), Is.EqualTo(1), "orders.paid of the version 1 order");
-            Assert.That(await Broker.CountForOrderAsync("orders.payment_failed", v2), Is.EqualTo(1), "orders.payment_failed of the version 2 order");
-            Assert.That(await Broker.CountForOrderAsync("orders.notified", v1), Is.EqualTo(1), "orders.notified of the version 1 order");
-            Assert.That(await Broker.CountForOrderAsync("orders.notified", v2), Is.EqualTo(1), "orders.notified of the version 2 order");
+            Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Succeeded.Subject, v1), Is.EqualTo(1), "orders.paid of the version 1 order");
+            Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Failed.Subject, v2), Is.EqualTo(1), "orders.payment_failed of the version 2 order");
+            Assert.That(await Broker.CountForOrderAsync(NotificationEvents.Notified.Subject, v1), Is.EqualTo(1), "orders.notified of the version 1 order");
+            Assert.That(await Broker.CountForOrderAsync(NotificationEvents.Notified.Subject, v2), Is.EqualTo(1), "orders.notified of the version 2 order");
         }
     }
 
@@ -60,7 +62,7 @@ public sealed class VersionedEventTests : OrderHostFixture
         using (Assert.EnterMultipleScope())
         {
             Assert.That(letters.Select(l => l.Header("OrderHost-Dlq-Reason")), Has.All.Contain("unsupported version"), "dead-letter reasons");
-            Assert.That(await Broker.CountForOrderAsync("orders.paid", orderId) + await Broker.CountForOrderAsync("orders.payment_failed", orderId), Is.Zero, "payment outcomes");
+            Assert.That(await Broker.CountForOrderAsync(PaymentEvents.Succeeded.Subject, orderId) + await Broker.CountForOrderAsync(PaymentEvents.Failed.Subject, orderId), Is.Zero, "payment outcomes");
             Assert.That(await Api.FindOrderAsync(orderId), Is.Null, "read model of the unreadable order");
         }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Topology;
@@ -13,7 +15,7 @@ public sealed class SplitProcessesTests : NatsServerFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly string[] PaidHistory = ["accepted", "paid", "notified"];
     private static readonly string[] FailedHistory = ["accepted", "payment_failed", "notified"];
-    private static readonly HashSet<string> OrdersStreamConsumers = ["payment-processor", "notifier-paid", "notifier-failed"];
+    private static readonly HashSet<string> OrdersStreamConsumers = [PaymentConsumers.Processor, NotificationConsumers.Paid, NotificationConsumers.Failed];
     private PublishedHost? _orders;
     private PublishedHost? _payments;
     private PublishedHost? _notifications;
@@ -99,8 +101,8 @@ public sealed class SplitProcessesTests : NatsServerFixture
         var expected = new (PublishedHost Host, string[] Consumers)[]
         {
             (OrdersProcess, []),
-            (PaymentsProcess, ["payment-processor"]),
-            (NotificationsProcess, ["notifier-failed", "notifier-paid"]),
+            (PaymentsProcess, [PaymentConsumers.Processor]),
+            (NotificationsProcess, [NotificationConsumers.Failed, NotificationConsumers.Paid]),
         };
 
         foreach (var (host, consumers) in expected)

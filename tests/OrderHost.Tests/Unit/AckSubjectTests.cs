@@ -1,6 +1,7 @@
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using OrderHost.Messaging.Consuming;
+using OrderHost.Orders.Contracts;
 
 namespace OrderHost.Tests.Unit;
 
@@ -13,7 +14,7 @@ public sealed class AckSubjectTests
     [TestCase("$JS.ACK._.ACCHASH.ORDERS.payment-processor.18446744073709551615.2.5.1764141234000000100.3")]
     public void Reads_what_the_client_reads(string replyTo)
     {
-        var expected = new NatsJSMsg<byte[]>(new NatsMsg<byte[]>("orders.created", replyTo, 0, null, [], null), null!).Metadata
+        var expected = new NatsJSMsg<byte[]>(new NatsMsg<byte[]>(OrderEvents.Created.Subject, replyTo, 0, null, [], null), null!).Metadata
             ?? throw new InvalidOperationException("the client cannot parse the test subject");
 
         Assert.That(AckSubject.TryParse(replyTo, out var parsed), Is.True);

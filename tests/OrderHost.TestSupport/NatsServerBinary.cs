@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
-/// Finds the nats-server the tests run: <c>NATS_SERVER_BIN</c>, else the copy that
-/// scripts/ensure-nats-server.sh caches under .tools/, else one on PATH.
+/// Finds the nats-server the tests and the benchmark run: a path given explicitly (the benchmark's --nats-server),
+/// else <c>NATS_SERVER_BIN</c>, else the copy that scripts/ensure-nats-server.sh caches under .tools/, else one on PATH.
 /// </summary>
 public static partial class NatsServerBinary
 {
@@ -18,8 +18,15 @@ public static partial class NatsServerBinary
         "Run scripts/ensure-nats-server.sh from the repository root (it caches a nats-server >= 2.12 under .tools/), or set NATS_SERVER_BIN to one.";
 
     /// <summary>The path of a usable binary, or a failure that says how to get one.</summary>
-    public static string Locate()
+    public static string Locate(string? explicitPath = null)
     {
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return File.Exists(explicitPath)
+                ? Path.GetFullPath(explicitPath)
+                : throw new InvalidOperationException($"{explicitPath} does not exist. {EnsureScriptHint}");
+        }
+
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
@@ -28,8 +35,8 @@ public static partial class NatsServerBinary
                 : throw new InvalidOperationException($"{EnvironmentVariable}={fromEnvironment} does not exist. {EnsureScriptHint}");
         }
 
-        var root = RepositoryRoot.Find();
-        var cached = Path.Combine(root, ".tools", "nats-server", "usr", "sbin", "nats-server");
+        var root = RepositoryRoot.TryFind();
+        var cached = root is null ? "(no repository)" : Path.Combine(root, ".tools", "nats-server", "usr", "sbin", "nats-server");
         if (File.Exists(cached))
         {
             return cached;
@@ -50,7 +57,7 @@ public static partial class NatsServerBinary
             ?? throw new InvalidOperationException($"Cannot read the version of {path} from '{output.Trim()}'. {EnsureScriptHint}");
         return version >= MinimumVersion
             ? version
-            : throw new InvalidOperationException($"{path} is nats-server {version}; the tests need {MinimumVersion} or newer. {EnsureScriptHint}");
+            : throw new InvalidOperationException($"{path} is nats-server {version}; OrderHost needs {MinimumVersion} or newer. {EnsureScriptHint}");
     }
 
     /// <summary>Reads "nats-server: v2.15.1" (or any text holding vMAJOR.MINOR[.PATCH]).</summary>

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 
-namespace OrderHost.Tests.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
 /// A JetStream cluster of real nats-server processes on 127.0.0.1 (server names n1..nN), each with its
@@ -12,11 +11,10 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
 {
     public static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
 
-    private ClusterOnLoopback(string name, string rootDirectory, Version version, IReadOnlyList<ClusterNode> nodes)
+    private ClusterOnLoopback(string name, string rootDirectory, IReadOnlyList<ClusterNode> nodes)
     {
         Name = name;
         RootDirectory = rootDirectory;
-        Version = version;
         Nodes = nodes;
     }
 
@@ -24,7 +22,7 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
 
     public string RootDirectory { get; }
 
-    public Version Version { get; }
+    public Version Version => Nodes[0].Server.Version;
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
@@ -39,38 +37,47 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
     /// A port found free can be taken by another process before the node binds it (an outgoing connection's
     /// ephemeral port): then the whole cluster is started again on new ports, up to three times.
     /// </summary>
-    public static async Task<ClusterOnLoopback> StartAsync(int size = 3)
+    public static async Task<ClusterOnLoopback> StartAsync(int size = 3, bool noAdvertise = false)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(size);
+                return await StartOnceAsync(size, noAdvertise);
             }
-            catch (InvalidOperationException ex) when (attempt < attempts && ex.Message.Contains("address already in use", StringComparison.Ordinal))
+            catch (InvalidOperationException ex) when (attempt < attempts && NatsServer.IsPortTaken(ex))
             {
-                TestContext.Progress.WriteLine($"cluster start {attempt}: a port was taken before a node bound it; starting again on new ports");
+                await Console.Error.WriteLineAsync($"cluster start {attempt}: a port was taken before a node bound it; starting again on new ports");
             }
         }
     }
 
-    private static async Task<ClusterOnLoopback> StartOnceAsync(int size)
+    private static async Task<ClusterOnLoopback> StartOnceAsync(int size, bool noAdvertise)
     {
         var binary = NatsServerBinary.Locate();
-        var version = NatsServerBinary.EnsureSupportedVersion(binary);
         var root = Path.Combine(Path.GetTempPath(), "orderhost-tests", $"cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        var nodes = Enumerable.Range(1, size)
-            .Select(i => new ClusterNode(binary, $"n{i}", Path.Combine(root, $"n{i}")))
-            .ToList();
-        var cluster = new ClusterOnLoopback($"orderhost-test-{Guid.NewGuid():N}"[..24], root, version, nodes);
+        var nodes = new List<ClusterNode>();
+        var cluster = new ClusterOnLoopback($"orderhost-test-{Guid.NewGuid():N}"[..24], root, nodes);
         try
         {
+            for (var i = 1; i <= size; i++)
+            {
+                // As deploy/nats/cluster.conf, with a store of its own.
+                nodes.Add(new ClusterNode(NatsServer.Create(new NatsServerOptions
+                {
+                    Binary = binary,
+                    Name = $"n{i}",
+                    RootDirectory = Path.Combine(root, $"n{i}"),
+                    ClusterPort = true,
+                    SyncInterval = "1s",
+                })));
+            }
+
             foreach (var node in nodes)
             {
-                Directory.CreateDirectory(node.StoreDirectory);
-                await File.WriteAllTextAsync(node.ConfigPath, node.ConfigText(cluster.Name, nodes.Where(p => p != node)));
+                node.Server.Cluster = new NatsClusterRoutes(cluster.Name, [.. nodes.Where(p => p != node).Select(p => p.ClusterPort)], noAdvertise);
             }
 
             foreach (var node in nodes)

@@ -1,20 +1,17 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
-namespace OrderHost.Bench.Infrastructure;
+namespace OrderHost.TestSupport;
 
 /// <summary>
-/// The benchmark's child processes (nats-servers, host processes): every started one is tracked so that a
-/// failure, Ctrl-C or process exit still stops it, plus what they share (free ports, CPU time, start-up wait).
+/// Child processes (nats-servers, host processes) tracked so that a failure, Ctrl-C or the end of the test or
+/// benchmark process still stops them, plus what is read about a running one (CPU time, resident memory).
 /// </summary>
-internal static class ChildProcesses
+public static class ChildProcesses
 {
-    private const int SigTerm = 15;
-
     private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    static ChildProcesses() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
 
     /// <summary>Starts <paramref name="startInfo"/> with stdout and stderr redirected (the caller drains them) and tracks it.</summary>
     public static Process Start(ProcessStartInfo startInfo)
@@ -40,7 +37,7 @@ internal static class ChildProcesses
     /// <summary>The process is gone (stopped by its owner): no longer the last resort's business; disposes it.</summary>
     public static void Release(Process process)
     {
-        Running.TryRemove(process.Id, out _);
+        Running.TryRemove(KeyValuePair.Create(process.Id, process));
         process.Dispose();
     }
 
@@ -64,9 +61,6 @@ internal static class ChildProcesses
             Running.TryRemove(id, out _);
         }
     }
-
-    /// <summary>Asks the process to stop (SIGTERM), as a container runtime or systemd would; false if it could not be signalled.</summary>
-    public static bool Terminate(Process process) => Kill(process.Id, SigTerm) == 0;
 
     /// <summary>CPU time (user + system) the process used so far; zero once it exited.</summary>
     public static TimeSpan CpuTime(Process process)
@@ -103,57 +97,4 @@ internal static class ChildProcesses
 
         return null;
     }
-
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    /// <summary>
-    /// Waits until the child accepts TCP connections on <paramref name="port"/> (once <paramref name="precondition"/> holds);
-    /// fails at once, with its last output, if it exits first.
-    /// </summary>
-    public static async Task WaitListeningAsync(
-        Process process, string name, int port, Func<bool> precondition, Func<string> outputTail, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{name} exited with code {process.ExitCode}:{Environment.NewLine}{outputTail()}");
-            }
-
-            if (precondition())
-            {
-                using var client = new TcpClient();
-                try
-                {
-                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    // Not yet.
-                }
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"{name} did not become ready on port {port} within {timeout.TotalSeconds} s:{Environment.NewLine}{outputTail()}");
-            }
-
-            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // kill(2). DllImport, not LibraryImport: that one needs unsafe code enabled, for two ints.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Kill(int pid, int signal);
 }
