@@ -103,7 +103,7 @@ internal sealed partial class TopologyProvisioner(
     {
         Storage = StreamConfigStorage.File,
         Retention = StreamConfigRetention.Limits,
-        Discard = StreamConfigDiscard.Old,
+        Discard = limits.RefuseWhenFull ? StreamConfigDiscard.New : StreamConfigDiscard.Old,
         MaxAge = limits.MaxAge,
         MaxMsgs = limits.MaxMessages,
         MaxBytes = limits.MaxBytes,
