@@ -66,7 +66,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await EntriesForAsync(sequence), Is.Zero, "entries of the message after the delete and a late advisory");
-            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.settled", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "the settled marker the delete left");
+            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.>", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "what is stored under its sequence: the settled marker the delete left");
             Assert.That(again.Status, Is.EqualTo(HttpStatusCode.NotFound), $"the deleted entry: {again}");
             Assert.That(deletedAgain.Status, Is.EqualTo(HttpStatusCode.NotFound), $"a second delete: {deletedAgain}");
             Assert.That(await ListedSequencesAsync(), Does.Not.Contain(entry), "listed entries");
@@ -77,11 +77,11 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
     public async Task A_replayed_entry_is_not_written_again_by_a_late_advisory()
     {
         var (sequence, entry) = await PoisonAsync();
+        var subject = (await Broker.ReadMessagesAsync(">", BrokerProbe.DeadLetterStream)).First(m => m.Sequence == entry).Header("OrderHost-Dlq-Subject")!;
         var replay = await Admin.ReplayDeadLetterAsync(entry, ApiKey);
         Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.Accepted), replay.ToString());
 
         // The replayed copy is poison too: it is dead-lettered under its own, new sequence.
-        var subject = (await Broker.ReadMessagesAsync(">", BrokerProbe.DeadLetterStream)).First(m => m.Sequence == entry).Header("OrderHost-Dlq-Subject")!;
         var copies = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync(subject)).Select(m => m.Sequence).Where(s => s > sequence).ToList(),
             list => list.Count == 1,
@@ -95,7 +95,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
         {
             Assert.That(await EntriesForAsync(sequence), Is.Zero, "entries of the replayed message after a late advisory");
             Assert.That(await EntriesForAsync(copies[0]), Is.EqualTo(1), "entries of the replayed copy");
-            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.settled", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "the settled marker the replay left");
+            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.>", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "what is stored under its sequence: the settled marker the replay left");
             Assert.That(await ListedSequencesAsync(), Does.Not.Contain(entry), "listed entries");
         }
     }
