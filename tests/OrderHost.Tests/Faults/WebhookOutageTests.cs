@@ -75,7 +75,7 @@ public sealed class WebhookOutageTests : NatsServerFixture
         var notifiedDuringOutage = await Broker.CountAsync(PipelineAudit.Notified);
         _receiverDown = false;
         TestContext.Out.WriteLine(
-            $"Receiver back after {outage.Elapsed.TotalSeconds:0} s: {stored.Count} orders stored ({beforeKill.Count(a => a.Status is null)} POSTs cut by the kill), " +
+            $"Receiver back after {outage.Elapsed.TotalSeconds:0} s: {stored.Count} orders stored ({beforeKill.Count(a => a.Status is null)} POSTs to the first host unanswered: cut by the kill, or sent after it), " +
             $"{_refused.Values.Sum()} webhook calls refused.");
 
         var states = await OrderCompletion.WaitAllAsync(second.Api, Broker, [.. accepted.Select(a => a.OrderId!.Value)], Patience, expectedNotifiedAtLeast: (ulong)stored.Count);
