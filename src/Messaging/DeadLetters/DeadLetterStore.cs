@@ -47,9 +47,9 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
     }
 
     /// <summary>
-    /// Publishes the original message again on its original subject, then removes the entry, so
-    /// one entry is replayed once. When the order's history has moved past the original, the step
-    /// is done already: nothing is published and the entry is removed. What is published is read from the source stream by the
+    /// Publishes the original message again on its original subject, then settles the entry (marker,
+    /// then removal), so one entry is replayed once. When the order's history has moved past the original,
+    /// the step is done already: nothing is published and the entry is settled. What is published is read from the source stream by the
     /// sequence the entry names, never taken from the entry itself: modules may write dead
     /// letters, and a replay runs as the operator, so an entry must not be able to smuggle in an
     /// event its writer may not publish.
