@@ -15,4 +15,6 @@ public static class MessageHeaders
     public const string DeadLetterDeliveries = "OrderHost-Dlq-Deliveries";
     public const string DeadLetterSubject = "OrderHost-Dlq-Subject";
     public const string DeadLetterAt = "OrderHost-Dlq-At";
+    public const string DeadLetterSettled = "OrderHost-Dlq-Settled";
+    public const string DeadLetterEntry = "OrderHost-Dlq-Entry";
 }

@@ -38,10 +38,10 @@ public sealed class NatsOptions
 
     public StreamLimitsOptions Stream { get; set; } = new();
 
-    public StreamLimitsOptions DeadLetterStream { get; set; } = new() { Name = "ORDERS_DLQ", DefaultSubjects = ["dlq.orders.>"], MaxAge = TimeSpan.FromDays(90), MaxMessages = 1_000_000, MaxBytes = 1L * 1024 * 1024 * 1024 };
+    public StreamLimitsOptions DeadLetterStream { get; set; } = new() { Name = "ORDERS_DLQ", DefaultSubjects = ["dlq.orders.>"], RefuseWhenFull = true, MaxAge = TimeSpan.FromDays(90), MaxMessages = 1_000_000, MaxBytes = 1L * 1024 * 1024 * 1024 };
 
     /// <summary>Captures the consumer advisories (max deliveries, terminated) of <see cref="Stream"/>; subjects are derived from its name.</summary>
-    public StreamLimitsOptions AdvisoryStream { get; set; } = new() { Name = "ORDERS_ADVISORIES", DefaultSubjects = [], MaxAge = TimeSpan.FromDays(7), MaxMessages = 100_000, MaxBytes = 64L * 1024 * 1024 };
+    public StreamLimitsOptions AdvisoryStream { get; set; } = new() { Name = "ORDERS_ADVISORIES", DefaultSubjects = [], RefuseWhenFull = true, MaxAge = TimeSpan.FromDays(7), MaxMessages = 100_000, MaxBytes = 64L * 1024 * 1024 };
 
     public ConsumerDefaultsOptions Consumers { get; set; } = new();
 }

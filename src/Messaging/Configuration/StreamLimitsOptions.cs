@@ -1,6 +1,9 @@
 namespace OrderHost.Messaging.Configuration;
 
-/// <summary>Name, subjects and retention limits of a stream; the oldest messages are discarded at a limit.</summary>
+/// <summary>
+/// Name, subjects and retention limits of a stream. At a limit the ledger discards its oldest
+/// messages; the dead-letter and advisory streams refuse new ones instead (see <see cref="RefuseWhenFull"/>).
+/// </summary>
 public sealed class StreamLimitsOptions
 {
     public string Name { get; set; } = "ORDERS";
@@ -20,6 +23,11 @@ public sealed class StreamLimitsOptions
     /// the stream's first subject, then <c>unavailable</c> (<c>orders.unavailable</c> for <c>orders.&gt;</c>).
     /// </summary>
     internal string UnavailableSubject => $"{EffectiveSubjects[0].Split('.')[0]}.unavailable";
+
+    /// At a limit, refuse new messages (discard new) rather than drop the oldest: set for streams whose
+    /// oldest messages are the ones still waiting for attention, where dropping would lose them silently.
+    /// </summary>
+    internal bool RefuseWhenFull { get; init; }
 
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
 

@@ -90,6 +90,7 @@ internal sealed partial class DeadLetterAdvisoryWorker(
             }
 
             await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await ForgetAsync(msg, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
@@ -98,8 +99,33 @@ internal sealed partial class DeadLetterAdvisoryWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Not acked: the dead-letter stream may be full (it refuses new entries rather than dropping
+            // old ones), so the advisory stays and is tried again until there is room.
             LogFailed(ex);
             await msg.NakAsync(new AckOpts { NakDelay = TimeSpan.FromSeconds(2) }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Removes a handled advisory, so the advisory stream holds only those still to handle and fills
+    /// (and refuses new ones, see its discard policy) only when they are not being handled.
+    /// </summary>
+    private async Task ForgetAsync(INatsJSMsg<byte[]> msg, CancellationToken cancellationToken)
+    {
+        if (msg.Metadata is not { } metadata)
+        {
+            return;
+        }
+
+        try
+        {
+            await jetStream.DeleteMessageAsync(
+                options.Value.AdvisoryStream.Name, new StreamMsgDeleteRequest { Seq = metadata.Sequence.Stream, NoErase = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex)
+        {
+            // Handled already; left to the stream's age limit.
+            LogNotRemoved(ex);
         }
     }
 
@@ -146,6 +172,9 @@ internal sealed partial class DeadLetterAdvisoryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable consumer advisory dropped")]
     private partial void LogUnreadable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handled advisory not removed from its stream")]
+    private partial void LogNotRemoved(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not dead-letter from an advisory; retrying")]
     private partial void LogFailed(Exception exception);

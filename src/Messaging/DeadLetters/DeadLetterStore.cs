@@ -6,14 +6,18 @@ using OrderHost.Messaging.Publishing;
 
 namespace OrderHost.Messaging.DeadLetters;
 
-/// <summary>Reads, replays and removes entries of the dead-letter stream for operators.</summary>
+/// <summary>
+/// Reads, replays and removes entries of the dead-letter stream for operators. Replaying or deleting an
+/// entry settles it: a marker is stored under the original message's sequence before the entry is
+/// removed, so a late copy of the same dead letter can never bring it back (see <see cref="DeadLetterSubjects"/>).
+/// </summary>
 public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptions> options)
 {
     public const int MaxPageSize = 100;
 
     private string StreamName => options.Value.DeadLetterStream.Name;
 
-    /// <summary>Entries after <paramref name="afterSequence"/>, oldest first.</summary>
+    /// <summary>Live entries after <paramref name="afterSequence"/>, oldest first; settled markers are not listed.</summary>
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(ulong afterSequence, int limit, CancellationToken cancellationToken)
     {
         limit = Math.Clamp(limit, 1, MaxPageSize);
@@ -22,7 +26,7 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
         var next = afterSequence + 1;
         while (entries.Count < limit && next <= stream.Info.State.LastSeq)
         {
-            var stored = await ReadAsync(stream, new StreamMsgGetRequest { Seq = next, NextBySubj = ">" }, cancellationToken).ConfigureAwait(false);
+            var stored = await ReadAsync(stream, new StreamMsgGetRequest { Seq = next, NextBySubj = DeadLetterSubjects.EntryFilter }, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
                 break;
@@ -39,13 +43,13 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
     {
         var stream = await jetStream.GetStreamAsync(StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
         var stored = await ReadAsync(stream, new StreamMsgGetRequest { Seq = sequence }, cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : ToDeadLetter(stored);
+        return stored is not null && DeadLetterSubjects.IsEntry(stored.Subject) ? ToDeadLetter(stored) : null;
     }
 
     /// <summary>
-    /// Publishes the original message again on its original subject, then removes the entry, so
-    /// one entry is replayed once. When the order's history has moved past the original, the step
-    /// is done already: nothing is published and the entry is removed. What is published is read from the source stream by the
+    /// Publishes the original message again on its original subject, then settles the entry (marker,
+    /// then removal), so one entry is replayed once. When the order's history has moved past the original,
+    /// the step is done already: nothing is published and the entry is settled. What is published is read from the source stream by the
     /// sequence the entry names, never taken from the entry itself: modules may write dead
     /// letters, and a replay runs as the operator, so an entry must not be able to smuggle in an
     /// event its writer may not publish.
@@ -59,10 +63,11 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
         }
 
         var source = options.Value.Stream.Name;
-        var subject = letter.Subject.StartsWith(DeadLetterWriter.SubjectPrefix, StringComparison.Ordinal)
-            ? letter.Subject[DeadLetterWriter.SubjectPrefix.Length..]
-            : letter.Subject;
-        var original = letter.StreamSequence is { } originalSequence
+        var subject = letter.Headers.GetValueOrDefault(MessageHeaders.DeadLetterSubject);
+        // The entry must be filed under the message it names, or settling it would mark another one.
+        var original = subject is not null
+            && letter.StreamSequence is { } originalSequence
+            && letter.Subject == DeadLetterSubjects.EntryFor(originalSequence, subject)
             && letter.Headers.GetValueOrDefault(MessageHeaders.DeadLetterStream) == source
                 ? await ReadAsync(await jetStream.GetStreamAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false), new StreamMsgGetRequest { Seq = originalSequence }, cancellationToken).ConfigureAwait(false)
                 : null;
@@ -93,15 +98,54 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
         }
         catch (PublishRejectedException ex) when (ex.ErrorCode == JetStreamLedger.WrongLastSequence)
         {
-            await DeleteAsync(sequence, cancellationToken).ConfigureAwait(false);
+            await SettleAsync(letter, "already_done", cancellationToken).ConfigureAwait(false);
             return ReplayResult.AlreadyDone;
         }
 
-        await DeleteAsync(sequence, cancellationToken).ConfigureAwait(false);
+        // Published first, settled after: a failure in between leaves the entry to replay again, and the
+        // ledger's condition (or the message id) keeps that second replay from publishing twice.
+        await SettleAsync(letter, "replayed", cancellationToken).ConfigureAwait(false);
         return ReplayResult.Replayed;
     }
 
+    /// <summary>Removes an entry without replaying it; its marker stays, so the same dead letter is never written again.</summary>
     public async Task<bool> DeleteAsync(ulong sequence, CancellationToken cancellationToken)
+    {
+        var letter = await FindAsync(sequence, cancellationToken).ConfigureAwait(false);
+        return letter is not null && await SettleAsync(letter, "deleted", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores the settled marker under the entry's original sequence, on condition that the entry is
+    /// still the last thing stored there (one settlement wins), then removes the entry. A refused
+    /// marker means it was settled already; the entry is removed all the same.
+    /// </summary>
+    private async Task<bool> SettleAsync(DeadLetter letter, string outcome, CancellationToken cancellationToken)
+    {
+        if (DeadLetterSubjects.SequenceOf(letter.Subject) is { } originalSequence)
+        {
+            var headers = new NatsHeaders
+            {
+                [MessageHeaders.DeadLetterSettled] = outcome,
+                [MessageHeaders.DeadLetterEntry] = letter.Sequence.ToString(CultureInfo.InvariantCulture),
+            };
+            var ack = await jetStream.PublishAsync(
+                DeadLetterSubjects.SettledFor(originalSequence),
+                Array.Empty<byte>(),
+                serializer: NatsRawSerializer<byte[]>.Default,
+                opts: new NatsJSPubOpts { ExpectedLastSubjectSequence = letter.Sequence, ExpectedLastSubjectSequenceSubject = DeadLetterSubjects.KeyFilterFor(originalSequence) },
+                headers: headers,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (ack.Error is { } error && error.ErrCode != JetStreamLedger.WrongLastSequence)
+            {
+                throw new PublishRejectedException(DeadLetterSubjects.SettledFor(originalSequence), error.Code, error.ErrCode, error.Description);
+            }
+        }
+
+        return await RemoveAsync(letter.Sequence, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> RemoveAsync(ulong sequence, CancellationToken cancellationToken)
     {
         try
         {

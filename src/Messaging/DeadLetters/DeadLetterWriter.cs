@@ -1,21 +1,22 @@
 using System.Globalization;
 using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Publishing;
 
 namespace OrderHost.Messaging.DeadLetters;
 
 /// <summary>
-/// Copies a message that will never succeed to <c>dlq.{original subject}</c>, keeping its data and
-/// headers and adding why, where from and after how many deliveries. There is one writer per
+/// Copies a message that will never succeed to the dead-letter stream under its stream sequence
+/// (see <see cref="DeadLetterSubjects"/>), keeping its data and headers and adding why, where from
+/// and after how many deliveries. There is one writer per
 /// identity: a dead letter goes out over the connection of whoever gives up on the message.
 /// </summary>
 internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetrics metrics, TimeProvider timeProvider)
 {
-    public const string SubjectPrefix = "dlq.";
     private const int MaxReasonLength = 512;
 
-    public async Task WriteAsync(
+    public async Task<DeadLetterWrite> WriteAsync(
         string stream,
         DeliveryInfo delivery,
         ReadOnlyMemory<byte> data,
@@ -46,14 +47,40 @@ internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetric
         headers[MessageHeaders.DeadLetterDeliveries] = delivery.DeliveryCount.ToString(CultureInfo.InvariantCulture);
         headers[MessageHeaders.DeadLetterAt] = timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-        // One dead letter per stream message and consumer, however often this runs.
-        var messageId = $"dlq:{stream}:{delivery.StreamSequence}:{delivery.Consumer}";
-        var receipt = await JetStreamPublisher.PublishRawAsync(
-            jetStream, SubjectPrefix + delivery.Subject, data.ToArray(), headers, messageId, cancellationToken).ConfigureAwait(false);
-        if (!receipt.Duplicate)
+        // One entry per original message, ever: stored only while nothing is stored under its sequence
+        // (neither an entry nor the marker a replay or delete leaves), whoever writes it and however late.
+        var subject = DeadLetterSubjects.EntryFor(delivery.StreamSequence, delivery.Subject);
+        var ack = await jetStream.PublishAsync(
+            subject,
+            data.ToArray(),
+            serializer: NatsRawSerializer<byte[]>.Default,
+            opts: new NatsJSPubOpts
+            {
+                MsgId = $"dlq:{stream}:{delivery.StreamSequence.ToString(CultureInfo.InvariantCulture)}",
+                ExpectedLastSubjectSequence = 0,
+                ExpectedLastSubjectSequenceSubject = DeadLetterSubjects.KeyFilterFor(delivery.StreamSequence),
+            },
+            headers: headers,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (ack.Error is { ErrCode: JetStreamLedger.WrongLastSequence })
         {
-            metrics.DeadLettered(delivery.Consumer, reasonCode);
+            return DeadLetterWrite.AlreadyWritten;
         }
+
+        if (ack.Error is { } error)
+        {
+            // The stream refused it (full, discard new): the caller keeps the message and retries.
+            metrics.DeadLetterRefused(delivery.Consumer, error.ErrCode);
+            throw new PublishRejectedException(subject, error.Code, error.ErrCode, error.Description);
+        }
+
+        if (ack.Duplicate)
+        {
+            return DeadLetterWrite.AlreadyWritten;
+        }
+
+        metrics.DeadLettered(delivery.Consumer, reasonCode);
+        return DeadLetterWrite.Written;
     }
 
     /// <summary>Header values must be visible ASCII on one line.</summary>

@@ -21,6 +21,7 @@ internal static class JetStreamGauges
         StreamGauge(meter, status, "orderhost.stream.first_age_seconds", s => AgeOf(s.FirstTime, timeProvider), "Age of the oldest message kept; no series when the stream is empty.");
         StreamGauge(meter, status, "orderhost.stream.last_age_seconds", s => AgeOf(s.LastTime, timeProvider), "Time since the newest message was stored.");
         StreamGauge(meter, status, "orderhost.stream.replicas", s => s.Replicas, "Configured replicas of the stream.");
+        StreamGauge(meter, status, "orderhost.stream.discard_new", s => s.RefusesWhenFull ? 1 : 0, "1 when the stream refuses new messages at its limits (discard new), 0 when it drops its oldest (discard old).");
         StreamGauge(meter, status, "orderhost.stream.has_leader", s => s.HasLeader ? 1 : 0, "1 while the stream has a leader (its info was answered), else 0.");
         meter.CreateObservableGauge(
             "orderhost.stream.replica.lag",

@@ -9,6 +9,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _handled;
     private readonly Histogram<double> _handlerDuration;
     private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _deadLettersRefused;
     private readonly Counter<long> _loopRestarts;
     private readonly Counter<long> _appends;
 
@@ -22,6 +23,9 @@ public sealed class MessagingMetrics
             description: "Time from receiving a message to settling it.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MessagingTelemetry.LatencyBuckets });
         _deadLetters = meter.CreateCounter<long>("orderhost.dead_letters", description: "Messages copied to the dead-letter stream.");
+        _deadLettersRefused = meter.CreateCounter<long>(
+            "orderhost.dead_letters.refused",
+            description: "Dead letters the dead-letter stream refused (full: it discards new); the message was kept and is retried.");
         _loopRestarts = meter.CreateCounter<long>("orderhost.consumer.restarts", description: "Consume loops restarted after an error.");
         _appends = meter.CreateCounter<long>(
             "orderhost.ledger.appends",
@@ -63,6 +67,10 @@ public sealed class MessagingMetrics
 
     public void DeadLettered(string consumer, string reason)
         => _deadLetters.Add(1, new KeyValuePair<string, object?>("consumer", consumer), new KeyValuePair<string, object?>("reason", reason));
+
+    public void DeadLetterRefused(string consumer, int errorCode)
+        => _deadLettersRefused.Add(
+            1, new KeyValuePair<string, object?>("consumer", consumer), new KeyValuePair<string, object?>("error_code", errorCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public void Appended(string step, string outcome)
         => _appends.Add(1, new KeyValuePair<string, object?>("step", step), new KeyValuePair<string, object?>("outcome", outcome));

@@ -18,6 +18,7 @@ public sealed record StreamStats(
     long? MaxBytes,
     TimeSpan? MaxAge,
     int Replicas,
+    bool RefusesWhenFull,
     bool HasLeader,
     IReadOnlyList<ReplicaStats> Followers)
 {
@@ -38,6 +39,7 @@ public sealed record StreamStats(
             config.MaxBytes > 0 ? config.MaxBytes : null,
             config.MaxAge > TimeSpan.Zero ? config.MaxAge : null,
             config.NumReplicas,
+            config.Discard == StreamConfigDiscard.New,
 
             // A server outside a cluster answers without cluster info or names itself: it leads.
             HasLeader: cluster is null || !string.IsNullOrEmpty(cluster.Leader),

@@ -76,6 +76,7 @@ internal sealed partial class TopologyProvisioner(
         EnsureServerVersion(connection.ServerInfo);
 
         var opts = options.Value;
+        EnsureMarkersOutliveAdvisories(opts);
         await jetStream.CreateOrUpdateStreamAsync(LedgerStreamConfig(opts), cancellationToken).ConfigureAwait(false);
         await jetStream.CreateOrUpdateStreamAsync(StreamConfigFor(opts.DeadLetterStream, opts.Replicas), cancellationToken).ConfigureAwait(false);
         await jetStream.CreateOrUpdateStreamAsync(AdvisoryStreamConfig(opts), cancellationToken).ConfigureAwait(false);
@@ -103,7 +104,7 @@ internal sealed partial class TopologyProvisioner(
     {
         Storage = StreamConfigStorage.File,
         Retention = StreamConfigRetention.Limits,
-        Discard = StreamConfigDiscard.Old,
+        Discard = limits.RefuseWhenFull ? StreamConfigDiscard.New : StreamConfigDiscard.Old,
         MaxAge = limits.MaxAge,
         MaxMsgs = limits.MaxMessages,
         MaxBytes = limits.MaxBytes,
@@ -128,6 +129,22 @@ internal sealed partial class TopologyProvisioner(
             $"$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.{source}.*",
         ];
         return StreamConfigFor(limits, opts.Replicas);
+    }
+
+    /// <summary>
+    /// A dead letter is written only while nothing is stored under its original sequence; once the
+    /// dead-letter stream's age limit removes an entry or its settled marker, an advisory for the same
+    /// message would write it again. Advisories must therefore expire first.
+    /// </summary>
+    internal static void EnsureMarkersOutliveAdvisories(NatsOptions opts)
+    {
+        var markers = opts.DeadLetterStream.MaxAge;
+        var advisories = opts.AdvisoryStream.MaxAge;
+        if (markers > TimeSpan.Zero && (advisories <= TimeSpan.Zero || advisories > markers))
+        {
+            throw new InvalidOperationException(
+                $"Nats:AdvisoryStream:MaxAge ({advisories}) must be set and not longer than Nats:DeadLetterStream:MaxAge ({markers}), or a late advisory could dead-letter a message twice.");
+        }
     }
 
     private static void EnsureServerVersion(INatsServerInfo? info)

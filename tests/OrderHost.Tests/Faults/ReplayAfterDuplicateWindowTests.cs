@@ -92,7 +92,7 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
         _gateway.FailUntilFixed(customerId);
         var orderId = await api.PlaceOrderAsync(OrderBodies.Paid(customerId));
         var letter = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync("dlq.orders.created", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            async () => (await Broker.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
             m => m is not null,
             "the payment-processor dead letter of the order",
             Patience);

@@ -49,7 +49,7 @@ public sealed class PublishedHost : IAsyncDisposable
     /// <summary>A plain client for anything else (health, metrics).</summary>
     public HttpClient Http => _http;
 
-    /// <summary>The environment every published host gets; a test's own variables override it.</summary>
+    /// <summary>The environment every published host gets; a test's own variables override it (null: leave the variable out).</summary>
     public static Dictionary<string, string?> BaseEnvironment(NatsServer server, int port) => new()
     {
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
@@ -99,7 +99,7 @@ public sealed class PublishedHost : IAsyncDisposable
             startInfo.Environment.Remove(key);
         }
 
-        foreach (var (key, value) in effective)
+        foreach (var (key, value) in effective.Where(e => e.Value is not null))
         {
             startInfo.Environment[key] = value;
         }

@@ -19,7 +19,7 @@ namespace OrderHost.Tests.Integration;
 public sealed class DeadLetterTests : OrderHostFixture
 {
     private static readonly string Created = OrderEvents.Created.Subject;
-    private const string DeadCreated = "dlq.orders.created";
+    private const string DeadCreated = "dlq.orders.*.created.*";
     private const int PaymentMaxDeliver = 2;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static readonly string[] CreatedConsumers = [PaymentConsumers.Processor];
@@ -56,8 +56,10 @@ public sealed class DeadLetterTests : OrderHostFixture
                 Assert.That(letter.Header("X-Correlation-Id"), Is.EqualTo("corr-v2"), "original headers kept");
                 Assert.That(letter.Header("OrderHost-Dlq-Reason"), Does.Contain("unsupported version 99"));
                 Assert.That(letter.Header("OrderHost-Dlq-Subject"), Is.EqualTo(original.Subject));
-                Assert.That(letter.Subject, Is.EqualTo("dlq." + original.Subject), "filed under the original subject");
-                Assert.That(letter.Headers.Keys.Where(k => k.StartsWith("Nats-Expected", StringComparison.OrdinalIgnoreCase)), Is.Empty, "the original's instructions to the server are not copied");
+                Assert.That(letter.Subject, Is.EqualTo($"dlq.orders.{original.Sequence}.created.{orderId:D}"), "filed under the original sequence, step and order");
+                // The only instructions to the server it carries are its own: stored while nothing is stored under the original's sequence.
+                Assert.That(letter.Header("Nats-Expected-Last-Subject-Sequence-Subject"), Is.EqualTo($"dlq.orders.{original.Sequence}.>"), "the entry's condition");
+                Assert.That(letter.Header("Nats-Expected-Last-Subject-Sequence"), Is.EqualTo("0"), "the entry's condition");
                 Assert.That(letter.Header("OrderHost-Dlq-Stream"), Is.EqualTo(BrokerProbe.OrdersStream));
                 Assert.That(letter.Header("OrderHost-Dlq-Stream-Sequence"), Is.EqualTo(original.Sequence.ToString(CultureInfo.InvariantCulture)));
                 Assert.That(letter.Header("OrderHost-Dlq-Deliveries"), Is.EqualTo("1"));

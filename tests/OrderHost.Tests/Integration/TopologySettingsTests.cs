@@ -53,7 +53,7 @@ public sealed class TopologySettingsTests : OrderHostFixture
     }
 
     [Test]
-    public async Task Dead_letters_and_advisories_have_their_own_streams()
+    public async Task Dead_letters_and_advisories_have_their_own_streams_that_refuse_new_messages_when_full()
     {
         var dlq = (await Broker.JetStream.GetStreamAsync("ORDERS_DLQ")).Info.Config;
         var advisories = (await Broker.JetStream.GetStreamAsync("ORDERS_ADVISORIES")).Info.Config;
@@ -62,6 +62,9 @@ public sealed class TopologySettingsTests : OrderHostFixture
         {
             Assert.That(dlq.Subjects, Is.EqualTo(DeadLetterSubjects));
             Assert.That(advisories.Subjects, Is.EquivalentTo(AdvisorySubjects));
+            Assert.That(dlq.Discard, Is.EqualTo(StreamConfigDiscard.New), "the dead-letter stream keeps its unhandled entries when full");
+            Assert.That(advisories.Discard, Is.EqualTo(StreamConfigDiscard.New), "the advisory stream keeps its unhandled advisories when full");
+            Assert.That(advisories.MaxAge, Is.LessThanOrEqualTo(dlq.MaxAge), "advisories expire before the dead letters' markers");
         }
     }
 }

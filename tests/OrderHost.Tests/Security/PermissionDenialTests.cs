@@ -117,6 +117,30 @@ public sealed class PermissionDenialTests
     }
 
     [Test]
+    public async Task A_module_writes_dead_letter_entries_but_not_the_settled_markers_that_would_stop_them()
+    {
+        var sequence = ulong.MaxValue - (ulong)Random.Shared.Next(1, 1_000_000);
+        var marker = $"dlq.orders.{sequence}.settled";
+        var entry = $"dlq.orders.{sequence}.paid.{Guid.CreateVersion7():D}";
+        await using var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
+
+        var markerOutcome = await TryPublishAsync(notifications, marker);
+        var entryOutcome = await TryPublishAsync(notifications, entry);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(markerOutcome, Is.Not.EqualTo("stored"), $"{marker} by orderhost-notifications");
+            Assert.That(entryOutcome, Is.EqualTo("stored"), $"{entry} by orderhost-notifications: the probe itself works");
+        }
+
+        await notifications.WaitForServerErrorAsync($"Permissions Violation for Publish to \"{marker}\"");
+
+        // The operator, who replays and deletes, may write it.
+        await using var @operator = await _permissions.ConnectAsync(Server, ShippedPermissions.Operator);
+        Assert.That(await TryPublishAsync(@operator, marker), Is.EqualTo("stored"), $"{marker} by orderhost-operator");
+    }
+
+    [Test]
     public async Task Payments_user_cannot_read_the_idempotency_keys_but_reads_the_ledger_as_it_needs()
     {
         await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
@@ -141,6 +165,21 @@ public sealed class PermissionDenialTests
         await payments.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.STREAM.INFO.KV_idempotency-keys\"");
         await payments.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.DIRECT.GET.KV_idempotency-keys");
         await orders.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.STREAM.MSG.GET.ORDERS\"");
+    }
+
+    private static async Task<string> TryPublishAsync(SecureNatsClient client, string subject)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            var ack = await client.JetStream.PublishAsync(
+                subject, new byte[] { 1 }, NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { RetryAttempts = 1 }, cancellationToken: timeout.Token);
+            return ack.Error is { } error ? $"ack error {error.Code} {error.Description}" : "stored";
+        }
+        catch (Exception ex)
+        {
+            return $"no ack: {ex.GetType().Name}: {ex.Message}";
+        }
     }
 
     private static async Task<string> TryJetStreamPublishAsync(SecureNatsClient client, Guid orderId)

@@ -91,7 +91,7 @@ public sealed class PermissionPipelineTests
 
         // payment-processor writes as orderhost-payments.
         var letters = await Eventually.Until(
-            async () => (await _operator.ReadMessagesAsync("dlq.orders.created", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
+            async () => (await _operator.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
             list => list.Count == CreatedConsumers.Length,
             "a dead letter from payment-processor",
             Patience);
@@ -103,7 +103,7 @@ public sealed class PermissionPipelineTests
     }
 
     /// <summary>
-    /// orderhost-notifications may write dead letters (dlq.orders.&gt;) but may not publish orders.paid. An
+    /// orderhost-notifications may write dead letters (dlq.orders.*.*.*) but may not publish orders.paid. An
     /// entry it forges on dlq.orders.paid must not become an orders.paid when an operator replays dead letters:
     /// the replay publishes as the operator, so it must not trust what a module wrote into the dead-letter stream.
     /// </summary>
@@ -124,7 +124,7 @@ public sealed class PermissionPipelineTests
         await using (var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications))
         {
             var ack = await notifications.JetStream.PublishAsync(
-                $"dlq.orders.paid.{forged:D}",
+                $"dlq.orders.{ulong.MaxValue}.paid.{forged:D}",
                 Encoding.UTF8.GetBytes(paid.ToJsonString()),
                 NatsRawSerializer<byte[]>.Default,
                 headers: new NatsHeaders { [MessageHeaders.DeadLetterReason] = "handler failed", [MessageHeaders.DeadLetterConsumer] = NotificationConsumers.Paid });

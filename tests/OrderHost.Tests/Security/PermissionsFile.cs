@@ -2,6 +2,7 @@ using System.Text;
 using OrderHost.Host.Composition;
 using OrderHost.Messaging;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.DeadLetters;
 
 namespace OrderHost.Tests.Security;
 
@@ -18,7 +19,9 @@ internal static class PermissionsFile
         # a test fails when this file drifts from them. Each module may publish only its own events (on their
         # per-key subjects, <step>.<key>), read the ledger only as it declared (from the stream leader to decide an
         # effect, by direct get to show state), use only its own durable consumers and buckets, and read replies only
-        # on its own inbox prefix (_INBOX_<module>, set by the host per identity). The operator identity provisions
+        # on its own inbox prefix (_INBOX_<module>, set by the host per identity). Modules write dead-letter entries
+        # (dlq.orders.<seq>.<step>.<key>) but not the settled markers (dlq.orders.<seq>.settled) that only a replay or
+        # delete leaves, so no module can keep a message from ever being dead-lettered. The operator identity provisions
         # streams, consumers and buckets and runs the dead-letter and replay tools.
         # Passwords come from the environment of nats-server (never from this file):
         """;
@@ -80,7 +83,7 @@ internal static class PermissionsFile
         var consumers = declarations.Consumers.Where(c => c.Module == module).Select(c => c.DurableName).ToList();
         var allow = new List<string>();
         allow.AddRange(declarations.Publications.Where(p => p.Module == module).Select(p => $"{p.Event.Subject}.*"));
-        allow.AddRange(nats.DeadLetterStream.EffectiveSubjects);
+        allow.Add(DeadLetterSubjects.EntryFilter); // entries only: a settled marker is the operator's, or a module could keep a message from ever being dead-lettered
         allow.Add("$JS.API.INFO");
         if (reads.HasFlag(LedgerReads.Direct))
         {

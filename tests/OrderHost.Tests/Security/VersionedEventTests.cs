@@ -54,7 +54,7 @@ public sealed class VersionedEventTests : OrderHostFixture
         await Broker.PublishAsync(OrderCreatedEvents.Subject, OrderCreatedEvents.Bytes(body), OrderCreatedEvents.Headers(orderId));
 
         var letters = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync("dlq.orders.created", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
+            async () => (await Broker.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
             list => list.Count == 1,
             "a dead letter from payment-processor",
             Patience);

@@ -30,6 +30,22 @@ public sealed class NatsOptionsBindingTests
     }
 
     [Test]
+    public void Advisories_kept_longer_than_dead_letter_markers_are_refused()
+    {
+        var longer = Bind(new() { ["Nats:AdvisoryStream:MaxAge"] = "100.00:00:00" });
+        var unlimited = Bind(new() { ["Nats:AdvisoryStream:MaxAge"] = "00:00:00" });
+        var bothUnlimited = Bind(new() { ["Nats:AdvisoryStream:MaxAge"] = "00:00:00", ["Nats:DeadLetterStream:MaxAge"] = "00:00:00" });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(Bind([])), Throws.Nothing, "the defaults: 7 days of advisories, 90 of dead letters");
+            Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(longer), Throws.InvalidOperationException.With.Message.Contains("Nats:AdvisoryStream:MaxAge"));
+            Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(unlimited), Throws.InvalidOperationException);
+            Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(bothUnlimited), Throws.Nothing, "nothing expires");
+        }
+    }
+
+    [Test]
     public void Configured_dead_letter_subjects_replace_the_defaults()
     {
         var options = Bind(new() { ["Nats:DeadLetterStream:Subjects:0"] = ConfiguredDeadLetterSubjects[0] });
