@@ -9,7 +9,7 @@ namespace OrderHost.Tests.ApiDescriptions;
 /// <summary>
 /// The served OpenAPI document as third-party tools read it: valid for Microsoft.OpenApi's reader and for
 /// swagger-parser, only the X-Api-Key scheme and only on the operator API, readable operation ids and
-/// schema names, headers spelled as DESIGN.md spells them and never body fields, examples to start from.
+/// schema names, headers spelled as the README spells them and never body fields, examples to start from.
 /// </summary>
 [TestFixture]
 public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/swagger.json", new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey })

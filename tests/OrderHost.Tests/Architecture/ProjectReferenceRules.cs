@@ -1,7 +1,7 @@
 namespace OrderHost.Tests.Architecture;
 
 /// <summary>
-/// DESIGN.md: a module references the messaging kernel and other modules' contracts only; a contracts
+/// The module rules (README, "How it is built"): a module references the messaging kernel and other modules' contracts only; a contracts
 /// project references the kernel only; the kernel references no OrderHost project; nothing references the Host.
 /// </summary>
 public static class ProjectReferenceRules

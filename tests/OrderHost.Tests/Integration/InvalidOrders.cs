@@ -3,7 +3,7 @@ using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
 
-/// <summary>One case per validation rule of POST /orders (DESIGN.md, "Order body" and request headers).</summary>
+/// <summary>One case per validation rule of POST /orders (README, "HTTP API": the order body and request headers).</summary>
 public static class InvalidOrders
 {
     public static IEnumerable<TestCaseData> Cases()

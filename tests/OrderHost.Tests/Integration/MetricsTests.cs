@@ -2,7 +2,7 @@ using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
 
-/// <summary>/metrics exposes the contract's metric names and labels (DESIGN.md, "Metrics").</summary>
+/// <summary>/metrics exposes the contract's metric names and labels (docs/operations.md, "Metrics").</summary>
 [TestFixture]
 public sealed class MetricsTests : OrderHostFixture
 {
