@@ -60,7 +60,8 @@ public sealed class ClusterNode : IAsyncDisposable
     public bool HasExitedUnexpectedly => _shouldRun && _process is { HasExited: true };
 
     /// <summary>The node's configuration: routes to every peer (its own route would be ignored, but it is left out).</summary>
-    internal string ConfigText(string clusterName, IEnumerable<ClusterNode> peers) => string.Create(CultureInfo.InvariantCulture, $$"""
+    /// <param name="noAdvertise">Clients are not told the other nodes' addresses: they reach only the URLs they were given (proxies, say).</param>
+    internal string ConfigText(string clusterName, IEnumerable<ClusterNode> peers, bool noAdvertise = false) => string.Create(CultureInfo.InvariantCulture, $$"""
         server_name: {{Name}}
         listen: 127.0.0.1:{{Port}}
         http: 127.0.0.1:{{MonitoringPort}}
@@ -68,6 +69,7 @@ public sealed class ClusterNode : IAsyncDisposable
         cluster {
           name: {{clusterName}}
           listen: 127.0.0.1:{{ClusterPort}}
+          no_advertise: {{(noAdvertise ? "true" : "false")}}
           routes: [
         {{string.Join("\n", peers.Select(p => $"    nats-route://127.0.0.1:{p.ClusterPort}"))}}
           ]

@@ -39,14 +39,15 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
     /// A port found free can be taken by another process before the node binds it (an outgoing connection's
     /// ephemeral port): then the whole cluster is started again on new ports, up to three times.
     /// </summary>
-    public static async Task<ClusterOnLoopback> StartAsync(int size = 3)
+    /// <param name="noAdvertise">Clients learn no other node's address from the one they reach (servers behind proxies).</param>
+    public static async Task<ClusterOnLoopback> StartAsync(int size = 3, bool noAdvertise = false)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(size);
+                return await StartOnceAsync(size, noAdvertise);
             }
             catch (InvalidOperationException ex) when (attempt < attempts && ex.Message.Contains("address already in use", StringComparison.Ordinal))
             {
@@ -55,7 +56,7 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
         }
     }
 
-    private static async Task<ClusterOnLoopback> StartOnceAsync(int size)
+    private static async Task<ClusterOnLoopback> StartOnceAsync(int size, bool noAdvertise)
     {
         var binary = NatsServerBinary.Locate();
         var version = NatsServerBinary.EnsureSupportedVersion(binary);
@@ -70,7 +71,7 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
             foreach (var node in nodes)
             {
                 Directory.CreateDirectory(node.StoreDirectory);
-                await File.WriteAllTextAsync(node.ConfigPath, node.ConfigText(cluster.Name, nodes.Where(p => p != node)));
+                await File.WriteAllTextAsync(node.ConfigPath, node.ConfigText(cluster.Name, nodes.Where(p => p != node), noAdvertise));
             }
 
             foreach (var node in nodes)
