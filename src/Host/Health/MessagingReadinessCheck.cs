@@ -61,6 +61,6 @@ internal sealed class MessagingReadinessCheck(
             .ToList();
         return down.Count == 0
             ? HealthCheckResult.Healthy($"Connected; stream {stream} reachable; {status.Consumers.Count()} consumers running; {StreamDurability.Describe(status.Durability)}.")
-            : HealthCheckResult.Unhealthy($"Consume loops not running: {string.Join(", ", down)}.");
+            : HealthCheckResult.Unhealthy($"Consume loops not healthy: {string.Join(", ", down)}.");
     }
 }
