@@ -26,7 +26,11 @@ public static class MessagingServiceCollectionExtensions
         }
 
         services.AddSingleton<MessagingMarker>();
-        services.AddOptions<NatsOptions>().Bind(configuration.GetSection(NatsOptions.SectionName));
+        services.AddOptions<NatsOptions>().Bind(configuration.GetSection(NatsOptions.SectionName))
+            .Validate(
+                o => o.PingInterval > TimeSpan.Zero && o.MaxPingsOut >= 1 && o.PublishAttemptTimeout > TimeSpan.Zero,
+                "Nats:PingInterval and Nats:PublishAttemptTimeout must be positive and Nats:MaxPingsOut at least 1.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
 
