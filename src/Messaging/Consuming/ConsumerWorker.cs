@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Hosting;
 using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Topology;
 
@@ -29,7 +30,6 @@ internal sealed partial class ConsumerWorker(
     ReconnectSignal reconnects,
     ILogger logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan QuietBeforeStop = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDrainBeforeStop = TimeSpan.FromSeconds(3);
 
@@ -62,14 +62,14 @@ internal sealed partial class ConsumerWorker(
 
         using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task? lagLoop = null;
-        var failures = 0;
+        var backoff = new RestartBackoff(timeProvider);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var consumer = await EnsureConsumerAsync(stoppingToken).ConfigureAwait(false);
                 _status.MarkRunning();
-                failures = 0;
+                backoff.Reset();
                 lagLoop ??= ObserveLagAsync(lagCts.Token);
                 LogConsuming(definition.DurableName, definition.SubjectList);
                 if (await ConsumeUntilStoppedAsync(consumer, stoppingToken).ConfigureAwait(false) == SessionEnd.ConnectionMoved)
@@ -95,12 +95,7 @@ internal sealed partial class ConsumerWorker(
                 break;
             }
 
-            var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, failures++), MaxRestartDelay.TotalMilliseconds));
-            try
-            {
-                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await backoff.WaitAsync(backoff.NextDelay(), stoppingToken).ConfigureAwait(false))
             {
                 break;
             }
