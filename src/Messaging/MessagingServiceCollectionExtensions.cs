@@ -9,6 +9,7 @@ using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.KeyValue;
 using OrderHost.Messaging.Ledger;
+using OrderHost.Messaging.Publishing;
 using OrderHost.Messaging.Topology;
 
 namespace OrderHost.Messaging;
@@ -25,10 +26,15 @@ public static class MessagingServiceCollectionExtensions
         }
 
         services.AddSingleton<MessagingMarker>();
-        services.AddOptions<NatsOptions>().Bind(configuration.GetSection(NatsOptions.SectionName));
+        services.AddOptions<NatsOptions>().Bind(configuration.GetSection(NatsOptions.SectionName))
+            .Validate(
+                o => o.PingInterval > TimeSpan.Zero && o.MaxPingsOut >= 1 && o.PublishAttemptTimeout > TimeSpan.Zero,
+                "Nats:PingInterval and Nats:PublishAttemptTimeout must be positive and Nats:MaxPingsOut at least 1.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
 
+        services.AddSingleton<ClientDropMetrics>();
         services.AddSingleton<NatsConnections>();
         services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().Connection(MessagingIdentities.Default));
         services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Default));
@@ -68,7 +74,9 @@ public static class MessagingServiceCollectionExtensions
         services.AddKeyedSingleton<IEventLedger>(module, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<NatsOptions>>().Value;
-            return new JetStreamLedger(sp.GetRequiredService<NatsConnections>().JetStream(module), options.Stream.Name, options.RequestTimeout, sp.GetRequiredService<MessagingMetrics>());
+            var connections = sp.GetRequiredService<NatsConnections>();
+            var retry = new PublishRetry(options.PublishAttemptTimeout, options.RequestTimeout, connections.Reconnects(module), sp.GetRequiredService<TimeProvider>());
+            return new JetStreamLedger(connections.JetStream(module), options.Stream.Name, options.RequestTimeout, sp.GetRequiredService<MessagingMetrics>(), retry);
         });
         services.AddKeyedSingleton<IKeyValueStores>(module, (sp, _) => new KeyValueStores(
             module, sp.GetRequiredService<NatsConnections>(), sp.GetRequiredService<TopologyProvisioner>()));
@@ -111,6 +119,7 @@ public static class MessagingServiceCollectionExtensions
                 timeProvider,
                 options.Consumers.LagInterval,
                 sp.GetRequiredService<ProcessActivity>(),
+                sp.GetRequiredService<NatsConnections>().Reconnects(identity),
                 logger);
         });
         return services;

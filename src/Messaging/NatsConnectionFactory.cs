@@ -26,6 +26,7 @@ internal static class NatsConnectionFactory
             ReconnectWaitMin = TimeSpan.FromMilliseconds(250),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),
             PingInterval = options.PingInterval,
+            MaxPingOut = options.MaxPingsOut,
             RequestTimeout = options.RequestTimeout,
 
             // Flush queued acks before the socket closes on dispose.

@@ -37,6 +37,7 @@ public sealed class ClusterOnLoopback : IAsyncDisposable
     /// A port found free can be taken by another process before the node binds it (an outgoing connection's
     /// ephemeral port): then the whole cluster is started again on new ports, up to three times.
     /// </summary>
+    /// <param name="noAdvertise">Clients learn no other node's address from the one they reach (servers behind proxies).</param>
     public static async Task<ClusterOnLoopback> StartAsync(int size = 3, bool noAdvertise = false)
     {
         const int attempts = 3;

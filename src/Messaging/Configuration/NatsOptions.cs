@@ -28,8 +28,25 @@ public sealed class NatsOptions
     /// <summary>Bounds every JetStream API call and publish acknowledgement.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the client pings; two missed pongs mark the connection stale.</summary>
-    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often the client pings its server. A connection that leaves <see cref="MaxPingsOut"/> pings unanswered
+    /// is dropped and another server is tried: a silent connection (a stalled server, a cut without a reset) is
+    /// noticed within <see cref="FailureDetectionTime"/>.
+    /// </summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Unanswered pings that mark the connection dead.</summary>
+    public int MaxPingsOut { get; set; } = 2;
+
+    /// <summary>
+    /// An append that gets no answer within this time is sent again, with the same message id (the stream
+    /// stores it once), until the caller's own deadline; it is also sent again at once when the connection
+    /// moves to another server, since an answer meant for the old connection never arrives.
+    /// </summary>
+    public TimeSpan PublishAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest a silent connection goes unnoticed: one ping interval more than the unanswered pings allowed.</summary>
+    public TimeSpan FailureDetectionTime => PingInterval * (MaxPingsOut + 1);
 
     /// <summary>Credentials by identity: Default, Operator, or a module name (Orders, Payments, Notifications).</summary>
     public Dictionary<string, NatsCredentialOptions> Credentials { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Diagnostics;
 
 namespace OrderHost.Messaging.Connections;
 
@@ -10,7 +11,7 @@ namespace OrderHost.Messaging.Connections;
 /// rest. With per-module users the server enforces which subjects and consumers each module may
 /// use; without them everything runs over a single connection.
 /// </summary>
-public sealed class NatsConnections(IOptions<NatsOptions> options, ILoggerFactory loggerFactory) : IAsyncDisposable
+public sealed class NatsConnections(IOptions<NatsOptions> options, ILoggerFactory loggerFactory, ClientDropMetrics metrics) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Entry>> _entries = new(StringComparer.OrdinalIgnoreCase);
 
@@ -22,6 +23,9 @@ public sealed class NatsConnections(IOptions<NatsOptions> options, ILoggerFactor
     public INatsJSContext JetStream(string identity) => EntryFor(identity).JetStream;
 
     public INatsKVContext KeyValue(string identity) => EntryFor(identity).KeyValue;
+
+    /// <summary>Completes each time the identity's connection is (re)established.</summary>
+    public ReconnectSignal Reconnects(string identity) => EntryFor(identity).Reconnects;
 
     public async ValueTask DisposeAsync()
     {
@@ -45,10 +49,10 @@ public sealed class NatsConnections(IOptions<NatsOptions> options, ILoggerFactor
         var opts = options.Value;
         opts.Credentials.TryGetValue(identity, out var credentials);
         var connection = NatsConnectionFactory.Create(opts, identity, credentials, loggerFactory);
-        ConnectionEventLog.Attach(connection, loggerFactory.CreateLogger("OrderHost.Messaging.Connection"));
+        ConnectionEventLog.Attach(connection, loggerFactory.CreateLogger("OrderHost.Messaging.Connection"), metrics);
         var jetStream = new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: opts.RequestTimeout));
-        return new Entry(connection, jetStream, new NatsKVContext(jetStream));
+        return new Entry(connection, jetStream, new NatsKVContext(jetStream), ReconnectSignal.For(connection));
     }
 
-    private sealed record Entry(NatsConnection Connection, NatsJSContext JetStream, NatsKVContext KeyValue);
+    private sealed record Entry(NatsConnection Connection, NatsJSContext JetStream, NatsKVContext KeyValue, ReconnectSignal Reconnects);
 }

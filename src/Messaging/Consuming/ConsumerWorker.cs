@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
+using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Hosting;
 using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Topology;
 
@@ -9,8 +11,10 @@ namespace OrderHost.Messaging.Consuming;
 /// <summary>
 /// Runs one durable pull consumer for the life of the host: (re)creates it, consumes with bounded
 /// concurrency, reports held messages in progress, and restarts after any error (deleted consumer,
-/// lost server). On shutdown it stops pulling, lets in-flight and buffered messages finish and
-/// settle, then returns.
+/// lost server). A lost quorum is ridden out, not taken for a deleted consumer: the loop keeps pulling
+/// and reports the stall. After every reconnect it starts a new consume session on a new inbox, so pull
+/// requests left on the old connection cannot overfill the client's buffer. On shutdown it stops
+/// pulling, lets in-flight and buffered messages finish and settle, then returns.
 /// </summary>
 internal sealed partial class ConsumerWorker(
     ConsumerDefinition definition,
@@ -23,9 +27,9 @@ internal sealed partial class ConsumerWorker(
     TimeProvider timeProvider,
     TimeSpan lagInterval,
     ProcessActivity activity,
+    ReconnectSignal reconnects,
     ILogger logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan QuietBeforeStop = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDrainBeforeStop = TimeSpan.FromSeconds(3);
 
@@ -58,17 +62,22 @@ internal sealed partial class ConsumerWorker(
 
         using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task? lagLoop = null;
-        var failures = 0;
+        var backoff = new RestartBackoff(timeProvider);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var consumer = await EnsureConsumerAsync(stoppingToken).ConfigureAwait(false);
                 _status.MarkRunning();
-                failures = 0;
+                backoff.Reset();
                 lagLoop ??= ObserveLagAsync(lagCts.Token);
                 LogConsuming(definition.DurableName, definition.SubjectList);
-                await ConsumeUntilStoppedAsync(consumer, stoppingToken).ConfigureAwait(false);
+                if (await ConsumeUntilStoppedAsync(consumer, stoppingToken).ConfigureAwait(false) == SessionEnd.ConnectionMoved)
+                {
+                    _status.MarkPaused("resuming on the new connection");
+                    LogResuming(definition.DurableName);
+                    continue;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -86,12 +95,7 @@ internal sealed partial class ConsumerWorker(
                 break;
             }
 
-            var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, failures++), MaxRestartDelay.TotalMilliseconds));
-            try
-            {
-                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await backoff.WaitAsync(backoff.NextDelay(), stoppingToken).ConfigureAwait(false))
             {
                 break;
             }
@@ -115,7 +119,7 @@ internal sealed partial class ConsumerWorker(
         return consumer;
     }
 
-    private async Task ConsumeUntilStoppedAsync(INatsJSConsumer consumer, CancellationToken stoppingToken)
+    private async Task<SessionEnd> ConsumeUntilStoppedAsync(INatsJSConsumer consumer, CancellationToken stoppingToken)
     {
         var settings = definition.Settings;
         var clientBuffer = Math.Min(settings.PullBatch, settings.MaxConcurrency);
@@ -123,7 +127,9 @@ internal sealed partial class ConsumerWorker(
         {
             // The client's own buffer cannot be reported in progress, so it holds no more than the handlers
             // take within one handler's time (bounded by HandlerTimeout < AckWait); the rest of the pull
-            // batch waits in this loop's queue, where every message is reported in progress.
+            // batch waits in this loop's queue, where every message is reported in progress. The client
+            // sizes its buffer at twice this, room for one session's pulls and one re-pull; older pulls
+            // are shed by a new session after each reconnect.
             MaxMsgs = clientBuffer,
 
             // Short pull requests and frequent heartbeats: after a server restart the loop notices the
@@ -131,6 +137,10 @@ internal sealed partial class ConsumerWorker(
             Expires = TimeSpan.FromSeconds(10),
             IdleHeartbeat = TimeSpan.FromSeconds(1),
             DrainOnCancel = true,
+
+            // No server for the consumer (a lost quorum, an election) is waited out, not taken for a deleted consumer.
+            MaxConsecutive503Errors = -1,
+            NotificationHandler = NoteStallAsync,
         };
 
         var queue = Channel.CreateBounded<INatsJSMsg<byte[]>>(
@@ -144,10 +154,13 @@ internal sealed partial class ConsumerWorker(
         // one, and a pull request closed before it arrived would leave that event unacknowledged.
         // Then stop pulling; what is buffered is still yielded and settled.
         await using var onStop = stoppingToken.Register(() => _ = StopWhenProcessIdleAsync(consuming));
+        var moved = reconnects.Next;
+        _ = moved.ContinueWith(_ => CancelQuietly(consuming), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         try
         {
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, consuming.Token).ConfigureAwait(false))
             {
+                _status.MarkAnswered();
                 progress.Hold(msg);
                 activity.Enter();
                 await queue.Writer.WriteAsync(msg, CancellationToken.None).ConfigureAwait(false);
@@ -156,10 +169,39 @@ internal sealed partial class ConsumerWorker(
         finally
         {
             queue.Writer.TryComplete();
+            _status.MarkPaused("settling the messages it took");
             await Task.WhenAll(handlers).ConfigureAwait(false);
         }
 
         stoppingToken.ThrowIfCancellationRequested();
+        return moved.IsCompleted ? SessionEnd.ConnectionMoved : SessionEnd.Ended;
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended first.
+        }
+    }
+
+    private Task NoteStallAsync(INatsJSNotification notification, CancellationToken cancellationToken)
+    {
+        switch (notification)
+        {
+            case NatsJSTimeoutNotification:
+                _status.MarkStalled("no heartbeat from the server for its pulls");
+                break;
+            case NatsJSNoRespondersNotification:
+                _status.MarkStalled("no server answers for the consumer (no quorum or leader)");
+                break;
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task StopWhenProcessIdleAsync(CancellationTokenSource consuming)
@@ -260,6 +302,9 @@ internal sealed partial class ConsumerWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consume loop {Consumer} ended with an error; restarting")]
     private partial void LogLoopFailed(Exception exception, string consumer);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} resumes on the re-established connection with new pull requests")]
+    private partial void LogResuming(string consumer);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} stopped; in-flight messages settled")]
     private partial void LogStopped(string consumer);
 
@@ -268,4 +313,11 @@ internal sealed partial class ConsumerWorker(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the lag of {Consumer}")]
     private partial void LogLagFailed(Exception exception, string consumer);
+
+    /// <summary>Why a consume session ended without an error.</summary>
+    private enum SessionEnd
+    {
+        Ended,
+        ConnectionMoved,
+    }
 }

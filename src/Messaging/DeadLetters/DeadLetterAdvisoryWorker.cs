@@ -5,6 +5,7 @@ using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Events;
+using OrderHost.Messaging.Hosting;
 using OrderHost.Messaging.Topology;
 
 namespace OrderHost.Messaging.DeadLetters;
@@ -40,7 +41,7 @@ internal sealed partial class DeadLetterAdvisoryWorker(
             return;
         }
 
-        var failures = 0;
+        var backoff = new RestartBackoff(timeProvider);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -50,7 +51,7 @@ internal sealed partial class DeadLetterAdvisoryWorker(
                     new ConsumerConfig(DurableName) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = TimeSpan.FromSeconds(30) },
                     stoppingToken).ConfigureAwait(false);
                 _status.MarkRunning();
-                failures = 0;
+                backoff.Reset();
                 await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = 32 }, stoppingToken).ConfigureAwait(false))
                 {
                     await HandleAsync(msg, stoppingToken).ConfigureAwait(false);
@@ -66,11 +67,7 @@ internal sealed partial class DeadLetterAdvisoryWorker(
                 LogLoopFailed(ex);
             }
 
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, failures++), 10_000)), timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await backoff.WaitAsync(backoff.NextDelay(), stoppingToken).ConfigureAwait(false))
             {
                 break;
             }

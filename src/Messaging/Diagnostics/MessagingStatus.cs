@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace OrderHost.Messaging.Diagnostics;
 
 /// <summary>What readiness and the gauges read: topology state, each consume loop's state, the streams' and servers' state.</summary>
-public sealed class MessagingStatus
+public sealed class MessagingStatus(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, ConsumerStatus> _consumers = new(StringComparer.Ordinal);
 
@@ -22,7 +22,7 @@ public sealed class MessagingStatus
     /// <summary>The servers whose monitoring endpoint answered the last read; empty without <c>Nats:MonitoringUrl</c>.</summary>
     public IReadOnlyList<ServerState> Servers { get; private set; } = [];
 
-    public ConsumerStatus Consumer(string name) => _consumers.GetOrAdd(name, n => new ConsumerStatus(n));
+    public ConsumerStatus Consumer(string name) => _consumers.GetOrAdd(name, n => new ConsumerStatus(n, timeProvider));
 
     internal void MarkProvisioned()
     {

@@ -7,9 +7,19 @@ using OrderHost.Messaging.Publishing;
 
 namespace OrderHost.Messaging.Ledger;
 
-/// <summary>The ledger on one stream, over one identity's JetStream context.</summary>
-internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, TimeSpan requestTimeout, MessagingMetrics? metrics = null) : IEventLedger
+/// <summary>
+/// The ledger on one stream, over one identity's JetStream context. An append unanswered is sent again
+/// (<see cref="PublishRetry"/>) within <c>requestTimeout</c>: its message id makes a repeat harmless.
+/// </summary>
+internal sealed class JetStreamLedger(
+    INatsJSContext jetStream,
+    string stream,
+    TimeSpan requestTimeout,
+    MessagingMetrics? metrics = null,
+    PublishRetry? publishRetry = null) : IEventLedger
 {
+    private readonly PublishRetry _publishRetry = publishRetry ?? new PublishRetry(requestTimeout, requestTimeout, null, TimeProvider.System);
+
     /// <summary>"wrong last sequence": the stream leader refused a conditional append.</summary>
     internal const int WrongLastSequence = 10071;
 
@@ -32,21 +42,21 @@ internal sealed class JetStreamLedger(INatsJSContext jetStream, string stream, T
         var data = EventCodec.Encode(type, evt);
         using var activity = MessageActivity.StartPublish(subject);
 
-        // A fresh headers object per publish: the client writes Nats-Msg-Id and the expectations into it.
-        var headers = new NatsHeaders { [MessageHeaders.CorrelationId] = correlationId };
-        MessageActivity.InjectContext(headers);
-        var ack = await jetStream.PublishAsync(
-            subject,
-            data,
-            serializer: NatsRawSerializer<byte[]>.Default,
-            opts: new NatsJSPubOpts
+        var opts = new NatsJSPubOpts
+        {
+            MsgId = messageId,
+            ExpectedLastSubjectSequence = condition.ExpectedLastSequence,
+            ExpectedLastSubjectSequenceSubject = condition.Filter,
+        };
+        var ack = await _publishRetry.RunAsync(
+            attempt =>
             {
-                MsgId = messageId,
-                ExpectedLastSubjectSequence = condition.ExpectedLastSequence,
-                ExpectedLastSubjectSequenceSubject = condition.Filter,
+                // A fresh headers object per publish: the client writes Nats-Msg-Id and the expectations into it.
+                var headers = new NatsHeaders { [MessageHeaders.CorrelationId] = correlationId };
+                MessageActivity.InjectContext(headers);
+                return jetStream.PublishAsync(subject, data, serializer: NatsRawSerializer<byte[]>.Default, opts: opts, headers: headers, cancellationToken: attempt);
             },
-            headers: headers,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
 
         if (ack.Error is { ErrCode: WrongLastSequence } refused)
         {

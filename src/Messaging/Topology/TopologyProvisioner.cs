@@ -4,6 +4,7 @@ using NATS.Client.KeyValueStore;
 using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Diagnostics;
+using OrderHost.Messaging.Hosting;
 using OrderHost.Messaging.KeyValue;
 
 namespace OrderHost.Messaging.Topology;
@@ -32,7 +33,7 @@ internal sealed partial class TopologyProvisioner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
+        var backoff = new RestartBackoff(timeProvider);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -49,20 +50,14 @@ internal sealed partial class TopologyProvisioner(
             }
             catch (Exception ex)
             {
+                var delay = backoff.NextDelay();
                 status.MarkProvisioningFailed(ex.Message);
                 LogProvisioningFailed(ex, delay);
+                if (!await backoff.WaitAsync(delay, stoppingToken).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
-
-            try
-            {
-                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
 

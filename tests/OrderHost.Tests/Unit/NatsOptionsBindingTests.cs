@@ -53,6 +53,22 @@ public sealed class NatsOptionsBindingTests
         Assert.That(options.DeadLetterStream.Subjects, Is.EqualTo(ConfiguredDeadLetterSubjects));
     }
 
+    [Test]
+    public void A_silent_connection_is_noticed_within_three_seconds_by_default_and_the_settings_bind()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Bind([]).FailureDetectionTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
+            Assert.That(
+                Bind(new() { ["Nats:PingInterval"] = "00:00:02", ["Nats:MaxPingsOut"] = "3" }).FailureDetectionTime,
+                Is.EqualTo(TimeSpan.FromSeconds(8)));
+        }
+    }
+
+    [Test]
+    public void Pings_that_cannot_detect_anything_are_refused()
+        => Assert.That(() => Bind(new() { ["Nats:MaxPingsOut"] = "0" }), Throws.TypeOf<OptionsValidationException>());
+
     private static NatsOptions Bind(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
