@@ -6,8 +6,8 @@ namespace OrderHost.Messaging.Topology;
 /// <summary>
 /// Pauses a durable consumer of the stream until a time, or resumes it (nats-server 2.11+): while paused the
 /// server delivers nothing to it, and its messages wait in the stream. The pause is the server's, so it holds
-/// for every process sharing the consumer. A consume loop that restarts re-provisions its consumer and ends
-/// a pause, as a host restart does.
+/// for every process sharing the consumer; the server keeps it when a consume loop re-provisions the consumer
+/// (after a reconnect, a restart, a new host), until it runs out or is resumed.
 /// </summary>
 public sealed class ConsumerPause(INatsJSContext jetStream, IOptions<NatsOptions> options)
 {

@@ -1,5 +1,6 @@
 using System.Net;
 using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
@@ -93,6 +94,31 @@ public sealed class BrokerRestartTests : NatsServerFixture
         await Server.StartAsync();
         await Api.PlaceOrderAsync(OrderBodies.Paid(), timeout: Recovery);
         Assert.That(await Broker.CountForCustomerAsync(Created, customerId), Is.Zero, "orders.created of the refused order");
+    }
+
+    [Test]
+    public async Task An_operator_pause_holds_across_the_reconnect_that_re_provisions_the_consumer()
+    {
+        var until = DateTimeOffset.UtcNow.AddHours(1);
+        await Broker.JetStream.PauseConsumerAsync(BrokerProbe.OrdersStream, PaymentConsumers.Processor, until);
+
+        await Server.StopAsync();
+        await Server.StartAsync();
+        var orderId = await Api.PlaceOrderAsync(OrderBodies.Paid(), timeout: Recovery);
+
+        // The loop provisions its consumer again once it is back on the server, then pulls: a pull waiting on the
+        // restarted server shows the loop has done both. The pause must survive that.
+        var info = await Eventually.Until(
+            () => Broker.FindConsumerAsync(PaymentConsumers.Processor), c => c is { NumWaiting: > 0 }, "payment-processor pulling after the restart", Recovery);
+        var order = await Api.FindOrderAsync(orderId);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(info?.IsPaused, Is.True, "payment-processor paused after the reconnect");
+            Assert.That(order?.Status, Is.EqualTo("accepted"), "an order placed while paused is not charged");
+        }
+
+        await Broker.JetStream.ResumeConsumerAsync(BrokerProbe.OrdersStream, PaymentConsumers.Processor);
+        await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed once resumed", Recovery);
     }
 
     private async Task<Guid> PlaceAndCompleteAsync()
