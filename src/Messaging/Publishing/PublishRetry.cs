@@ -16,13 +16,14 @@ internal sealed class PublishRetry(TimeSpan attemptTimeout, TimeSpan totalTimeou
     /// <param name="publish">One attempt; it builds its own headers, since the client writes into them.</param>
     public async Task<PubAckResponse> RunAsync(Func<CancellationToken, ValueTask<PubAckResponse>> publish, CancellationToken cancellationToken)
     {
-        using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        total.CancelAfter(totalTimeout);
+        // One token source per attempt, bounded by what is left of the total: every append runs this.
+        var started = timeProvider.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             var moved = reconnects?.Next ?? Never;
-            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(total.Token);
-            attemptCts.CancelAfter(attemptTimeout);
+            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var left = Left(started);
+            attemptCts.CancelAfter(left < attemptTimeout ? left : attemptTimeout);
             var publishing = publish(attemptCts.Token).AsTask();
             try
             {
@@ -31,7 +32,10 @@ internal sealed class PublishRetry(TimeSpan attemptTimeout, TimeSpan totalTimeou
                     // The connection moved while the answer was awaited: that answer will not come.
                     await attemptCts.CancelAsync().ConfigureAwait(false);
                     await ((Task)publishing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    continue;
+                    if (Left(started) > TimeSpan.Zero)
+                    {
+                        continue;
+                    }
                 }
 
                 return await publishing.ConfigureAwait(false);
@@ -40,15 +44,22 @@ internal sealed class PublishRetry(TimeSpan attemptTimeout, TimeSpan totalTimeou
             {
                 throw;
             }
-            catch (Exception ex) when (total.IsCancellationRequested)
+            catch (Exception ex) when (Left(started) <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"JetStream did not acknowledge the publish within {totalTimeout.TotalSeconds:0.#} s ({attempt} attempts).", ex);
             }
             catch (Exception ex) when (ex is OperationCanceledException or NatsException or TimeoutException)
             {
                 // No answer in time, or no server to take it yet: send again after a breath.
-                await Task.Delay(PauseBeforeRetry, timeProvider, total.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var pause = Left(started) < PauseBeforeRetry ? Left(started) : PauseBeforeRetry;
+                await Task.Delay(pause, timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+    }
+
+    private TimeSpan Left(long started)
+    {
+        var left = totalTimeout - timeProvider.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }
