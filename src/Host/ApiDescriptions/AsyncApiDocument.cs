@@ -4,12 +4,6 @@ using System.Text.Json.Nodes;
 using OrderHost.Messaging;
 using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.Ledger;
-using OrderHost.Notifications;
-using OrderHost.Notifications.Contracts;
-using OrderHost.Orders;
-using OrderHost.Orders.Contracts;
-using OrderHost.Payments;
-using OrderHost.Payments.Contracts;
 
 namespace OrderHost.Host.ApiDescriptions;
 
@@ -26,18 +20,9 @@ internal static class AsyncApiDocument
 
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Which module sends which event: each event type lives in its publisher's contracts.</summary>
-    public static IReadOnlyList<PublishedEvent> Events { get; } =
-    [
-        PublishedEvent.Of(OrderEvents.Created, OrdersModule.Name),
-        PublishedEvent.Of(PaymentEvents.Succeeded, PaymentsModule.Name),
-        PublishedEvent.Of(PaymentEvents.Failed, PaymentsModule.Name),
-        PublishedEvent.Of(NotificationEvents.Notified, NotificationsModule.Name),
-    ];
-
     public static void MapAsyncApiDocument(this WebApplication app)
     {
-        var text = new Lazy<string>(() => Build(Events, SubscriptionTables.All()).ToJsonString(Indented) + "\n");
+        var text = new Lazy<string>(() => Build(SubscriptionTables.Events(), SubscriptionTables.All()).ToJsonString(Indented) + "\n");
         app.MapGet(Path, () => Results.Text(text.Value, "application/json")).ExcludeFromDescription();
     }
 

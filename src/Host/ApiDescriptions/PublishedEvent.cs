@@ -6,12 +6,11 @@ namespace OrderHost.Host.ApiDescriptions;
 /// <summary>One event as the AsyncAPI document shows it: its step subject, the module that sends it, every version's payload schema.</summary>
 internal sealed record PublishedEvent(string Name, string Subject, string Module, int CurrentVersion, IReadOnlyList<(int Version, JsonNode Payload)> Versions)
 {
-    public static PublishedEvent Of<TEvent>(EventType<TEvent> type, string module)
-        where TEvent : class, IIntegrationEvent
+    public static PublishedEvent Of(IEventType type, string module)
     {
-        // EventSchema lists the versions oldest first, as SupportedVersions does.
-        var payloads = EventSchema.For(type).Select(s => s.Schema).ToList();
-        return new PublishedEvent(typeof(TEvent).Name, type.Subject, module, type.CurrentVersion, [.. type.SupportedVersions.Zip(payloads)]);
+        // Schemas() lists the versions oldest first, as SupportedVersions does.
+        var payloads = type.Schemas().Select(s => s.Schema).ToList();
+        return new PublishedEvent(type.Name, type.Subject, module, type.CurrentVersion, [.. type.SupportedVersions.Zip(payloads)]);
     }
 
     public string MessageId(int version) => $"{Name}V{version}";

@@ -40,6 +40,8 @@ public sealed class EventType<TEvent> : IEventType
     /// <summary>Every order's event of this type: the filter of a consumer of this step.</summary>
     public string Filter => Ledger.LedgerSubjects.StepFilter(Subject);
 
+    public string Name => typeof(TEvent).Name;
+
     public int CurrentVersion { get; }
 
     public JsonTypeInfo<TEvent> JsonTypeInfo { get; }

@@ -8,7 +8,13 @@ public interface IEventType
     /// <summary>The step's subject; each event is stored on <c>{Subject}.{key}</c>.</summary>
     string Subject { get; }
 
+    /// <summary>The contract type's name, e.g. <c>OrderCreated</c>.</summary>
+    string Name { get; }
+
     int CurrentVersion { get; }
+
+    /// <summary>Every version consumers read, oldest first.</summary>
+    IReadOnlyList<int> SupportedVersions { get; }
 
     /// <summary>File name and JSON Schema of every version consumers read, oldest first.</summary>
     IEnumerable<(string FileName, JsonNode Schema)> Schemas();

@@ -16,7 +16,7 @@ internal sealed class ModuleMap
 
     public ModuleMap(ModuleRoster roster)
     {
-        _stepOwners = AsyncApiDocument.Events.ToDictionary(e => e.Subject, e => e.Module, StringComparer.Ordinal);
+        _stepOwners = SubscriptionTables.Events().ToDictionary(e => e.Subject, e => e.Module, StringComparer.Ordinal);
         _consumerOwners = SubscriptionTables.All().ToDictionary(c => c.DurableName, c => c.Module, StringComparer.Ordinal);
         Modules = [.. roster.Known.Select(k => k.Name)
             .Select(m => new ModuleRow(
