@@ -305,26 +305,8 @@ public sealed class NetworkFaultTests
 
     private int Index(ClusterNode node) => NatsCluster.Nodes.ToList().IndexOf(node);
 
-    private async Task MoveStreamLeaderAwayFromAsync(ClusterNode node)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var leader = (await Broker.JetStream.GetStreamAsync(BrokerProbe.OrdersStream)).Info.Cluster?.Leader;
-            if (leader != node.Name)
-            {
-                return;
-            }
-
-            await Broker.JetStream.Connection.RequestAsync<byte[], byte[]>($"$JS.API.STREAM.LEADER.STEPDOWN.{BrokerProbe.OrdersStream}", []);
-            await Eventually.Until(
-                async () => (await Broker.JetStream.GetStreamAsync(BrokerProbe.OrdersStream)).Info.Cluster?.Leader,
-                l => !string.IsNullOrEmpty(l) && l != leader,
-                "ORDERS to elect another leader",
-                RecoveryTimeout);
-        }
-
-        Assert.Fail($"ORDERS stays led by {node.Name}");
-    }
+    private Task MoveStreamLeaderAwayFromAsync(ClusterNode node)
+        => StreamLeaders.MoveAwayFromAsync(Broker.JetStream, BrokerProbe.OrdersStream, node.Name, RecoveryTimeout);
 
     /// <summary>orderhost_client_dropped_messages_total over every series on /metrics (absent: none dropped yet).</summary>
     private async Task<double> DroppedMessagesAsync()

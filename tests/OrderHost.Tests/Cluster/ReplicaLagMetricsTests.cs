@@ -73,7 +73,8 @@ public sealed class ReplicaLagMetricsTests
         var paused = cluster.Node("n3");
         await using var broker = new BrokerProbe(cluster.Node("n1").Url);
 
-        // A stream n3 follows (it leads each of them with a chance of one in three).
+        // A stream n3 follows: the first probe's leadership is moved off n3 if it has it.
+        await StreamLeaders.MoveAwayFromAsync(broker.JetStream, Probes[0].Stream, paused.Name, Patience);
         (string Stream, string Subject)? probe = null;
         foreach (var candidate in Probes)
         {
