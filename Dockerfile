@@ -4,18 +4,18 @@
 #   docker run -p 8080:8080 -e Nats__Url=nats://nats:4222 orderhost
 #   docker run -e Modules__Orders__Enabled=false -e Modules__Notifications__Enabled=false orderhost   # Payments only
 
+# Only what restore reads: the project files, wherever they are under src/, so a new module needs no line here.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
+WORKDIR /src
+COPY src/ src/
+RUN find src -type f ! -name '*.csproj' ! -name 'Directory.Build.*' -delete
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Restore in its own layer: it is only redone when a project or package version changes.
+# Restore in its own layer: the copy from "projects" is the same unless a project file changed, so BuildKit
+# reuses this layer and the restore after it until a project or package version changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
-COPY src/Host/OrderHost.Host.csproj src/Host/
-COPY src/Messaging/OrderHost.Messaging.csproj src/Messaging/
-COPY src/Modules/Orders/OrderHost.Orders.csproj src/Modules/Orders/
-COPY src/Modules/Orders.Contracts/OrderHost.Orders.Contracts.csproj src/Modules/Orders.Contracts/
-COPY src/Modules/Payments/OrderHost.Payments.csproj src/Modules/Payments/
-COPY src/Modules/Payments.Contracts/OrderHost.Payments.Contracts.csproj src/Modules/Payments.Contracts/
-COPY src/Modules/Notifications/OrderHost.Notifications.csproj src/Modules/Notifications/
-COPY src/Modules/Notifications.Contracts/OrderHost.Notifications.Contracts.csproj src/Modules/Notifications.Contracts/
+COPY --from=projects /src/src/ src/
 RUN dotnet restore src/Host/OrderHost.Host.csproj
 COPY src/ src/
 RUN dotnet publish src/Host/OrderHost.Host.csproj -c Release -o /app --no-restore
