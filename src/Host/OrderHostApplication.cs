@@ -42,7 +42,7 @@ public static class OrderHostApplication
             // events, and the others should not be half-way gone by then.
             o.ServicesStopConcurrently = true;
         });
-        builder.Services.AddMessaging(builder.Configuration);
+        builder.Services.AddMessaging(builder.Configuration, ModuleTable.Ledger);
         var endpointAssemblies = builder.AddEnabledModules();
 
         builder.AddOrderHostHttp();

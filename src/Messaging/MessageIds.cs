@@ -1,10 +1,10 @@
 namespace OrderHost.Messaging;
 
 /// <summary>
-/// Deterministic <c>Nats-Msg-Id</c> values: the same order and step always give the same id, so a
+/// Deterministic <c>Nats-Msg-Id</c> values: the same aggregate and step always give the same id, so a
 /// retried or redelivered publish is dropped by the stream's duplicate window.
 /// </summary>
 public static class MessageIds
 {
-    public static string For(Guid orderId, string step) => string.Create(null, stackalloc char[64], $"{orderId:D}:{step}");
+    public static string For(Guid aggregateId, string step) => string.Create(null, stackalloc char[64], $"{aggregateId:D}:{step}");
 }

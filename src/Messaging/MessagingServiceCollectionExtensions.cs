@@ -17,16 +17,25 @@ namespace OrderHost.Messaging;
 /// <summary>How the host and the modules plug into the messaging kernel.</summary>
 public static class MessagingServiceCollectionExtensions
 {
-    /// <summary>Connections, JetStream topology, dead letters and diagnostics. Safe to call more than once.</summary>
-    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Connections, JetStream topology, dead letters and diagnostics for the ledger the host serves. Safe to call
+    /// more than once with the same ledger; modules are added after it.
+    /// </summary>
+    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration, LedgerDefinition ledger)
     {
-        if (services.Any(d => d.ServiceType == typeof(MessagingMarker)))
+        ArgumentNullException.ThrowIfNull(ledger);
+        if (LedgerOf(services) is { } served)
         {
-            return services;
+            return served == ledger
+                ? services
+                : throw new InvalidOperationException($"The messaging kernel serves the ledger {served.StreamName} already; one host serves one ledger.");
         }
 
-        services.AddSingleton<MessagingMarker>();
+        ledger.Validate();
+        services.AddSingleton(ledger);
+        services.AddSingleton<DeadLetterSubjects>();
         services.AddOptions<NatsOptions>().Bind(configuration.GetSection(NatsOptions.SectionName))
+            .PostConfigure(o => o.Serve(ledger))
             .Validate(
                 o => o.PingInterval > TimeSpan.Zero && o.MaxPingsOut >= 1 && o.PublishAttemptTimeout > TimeSpan.Zero,
                 "Nats:PingInterval and Nats:PublishAttemptTimeout must be positive and Nats:MaxPingsOut at least 1.")
@@ -38,6 +47,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<NatsConnections>();
         services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().Connection(MessagingIdentities.Default));
         services.AddSingleton(sp => sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Default));
+        AddPerIdentityServices(services);
 
         services.AddSingleton<MessagingStatus>();
         services.AddSingleton<ProcessActivity>();
@@ -47,39 +57,34 @@ public static class MessagingServiceCollectionExtensions
         services.AddHostedService<DurabilityCheck>();
         services.AddHostedService<JetStreamStatsPoller>();
 
-        // Operator tools speak as the operator identity.
-        services.AddSingleton(sp => new DeadLetterStore(
-            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
-        services.AddSingleton(sp => new ConsumerReplay(
-            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
-        services.AddSingleton(sp => new ConsumerPause(
-            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator), sp.GetRequiredService<IOptions<NatsOptions>>()));
-        services.AddHostedService(sp => new DeadLetterAdvisoryWorker(
-            sp.GetRequiredService<NatsConnections>().JetStream(MessagingIdentities.Operator),
-            sp.GetRequiredService<TopologyProvisioner>(),
-            WriterFor(sp, MessagingIdentities.Operator),
-            sp.GetRequiredService<MessagingStatus>(),
-            sp.GetRequiredService<IOptions<NatsOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DeadLetterAdvisoryWorker>>()));
+        // Operator tools and the advisory worker speak as the operator identity (their constructors ask for its keyed services).
+        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton<ConsumerReplay>();
+        services.AddSingleton<ConsumerPause>();
+        services.AddHostedService<DeadLetterAdvisoryWorker>();
         return services;
     }
 
-    /// <summary>Starts a module's messaging declarations and gives the module its keyed ledger and buckets.</summary>
-    public static ModuleMessaging AddModuleMessaging(this IServiceCollection services, IConfiguration configuration, string module)
+    /// <summary>
+    /// Starts a module's messaging declarations and gives the module its keyed ledger and buckets. The host adds the
+    /// kernel (<see cref="AddMessaging"/>) first: it names the ledger every module shares.
+    /// </summary>
+    public static ModuleMessaging AddModuleMessaging(this IServiceCollection services, string module)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(module);
-        services.AddMessaging(configuration);
+        if (LedgerOf(services) is null)
+        {
+            throw new InvalidOperationException($"Module '{module}' is added before the messaging kernel: call AddMessaging(configuration, ledger) first.");
+        }
+
         services.AddSingleton(new ModuleIdentity(module));
-        services.AddKeyedSingleton<IEventLedger>(module, (sp, _) =>
+        services.AddKeyedSingleton<IEventLedger>(module, (sp, key) =>
         {
             var options = sp.GetRequiredService<IOptions<NatsOptions>>().Value;
-            var connections = sp.GetRequiredService<NatsConnections>();
-            var retry = new PublishRetry(options.PublishAttemptTimeout, options.RequestTimeout, connections.Reconnects(module), sp.GetRequiredService<TimeProvider>());
-            return new JetStreamLedger(connections.JetStream(module), options.Stream.Name, options.RequestTimeout, sp.GetRequiredService<MessagingMetrics>(), retry);
+            return ActivatorUtilities.CreateInstance<JetStreamLedger>(
+                sp, sp.GetRequiredKeyedService<INatsJSContext>(key), options.Stream.Name, options.RequestTimeout, sp.GetRequiredKeyedService<PublishRetry>(key));
         });
-        services.AddKeyedSingleton<IKeyValueStores>(module, (sp, _) => new KeyValueStores(
-            module, sp.GetRequiredService<NatsConnections>(), sp.GetRequiredService<TopologyProvisioner>()));
+        services.AddKeyedSingleton<IKeyValueStores>(module, (sp, _) => ActivatorUtilities.CreateInstance<KeyValueStores>(sp, module));
         return new ModuleMessaging(services, module);
     }
 
@@ -101,34 +106,35 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton(sp => CreateDefinition(sp, identity, durableName, builder));
         services.AddSingleton<IHostedService>(sp =>
         {
+            // Only what is particular to this consumer is passed; everything it shares with the others comes from the container.
             var definition = sp.GetServices<ConsumerDefinition>().Single(d => d.DurableName == durableName);
-            var options = sp.GetRequiredService<IOptions<NatsOptions>>().Value;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"OrderHost.Messaging.Consumer.{durableName}");
-            var timeProvider = sp.GetRequiredService<TimeProvider>();
-            var metrics = sp.GetRequiredService<MessagingMetrics>();
-            var jetStream = sp.GetRequiredService<NatsConnections>().JetStream(identity);
-            var processor = new MessageProcessor(definition, options.Stream.Name, sp, WriterFor(sp, identity), metrics, timeProvider, logger);
-            return new ConsumerWorker(
-                definition,
-                options.Stream.Name,
-                jetStream,
-                sp.GetRequiredService<TopologyProvisioner>(),
-                processor,
-                sp.GetRequiredService<MessagingStatus>(),
-                metrics,
-                timeProvider,
-                options.Consumers.LagInterval,
-                sp.GetRequiredService<ProcessActivity>(),
-                sp.GetRequiredService<NatsConnections>().Reconnects(identity),
-                logger);
+            var processor = ActivatorUtilities.CreateInstance<MessageProcessor>(sp, definition, sp.GetRequiredKeyedService<DeadLetterWriter>(identity), logger);
+            return ActivatorUtilities.CreateInstance<ConsumerWorker>(
+                sp, definition, sp.GetRequiredKeyedService<INatsJSContext>(identity), sp.GetRequiredKeyedService<ReconnectSignal>(identity), processor, logger);
         });
         return services;
     }
 
-    private static DeadLetterWriter WriterFor(IServiceProvider services, string identity) => new(
-        services.GetRequiredService<NatsConnections>().JetStream(identity),
-        services.GetRequiredService<MessagingMetrics>(),
-        services.GetRequiredService<TimeProvider>());
+    /// <summary>What each identity (a module's name, or the operator) talks to NATS with, keyed by the identity.</summary>
+    private static void AddPerIdentityServices(IServiceCollection services)
+    {
+        services.AddKeyedSingleton<INatsJSContext>(KeyedService.AnyKey, (sp, key) => sp.GetRequiredService<NatsConnections>().JetStream(IdentityOf(key)));
+        services.AddKeyedSingleton<ReconnectSignal>(KeyedService.AnyKey, (sp, key) => sp.GetRequiredService<NatsConnections>().Reconnects(IdentityOf(key)));
+        services.AddKeyedSingleton<DeadLetterWriter>(
+            KeyedService.AnyKey, (sp, key) => ActivatorUtilities.CreateInstance<DeadLetterWriter>(sp, sp.GetRequiredKeyedService<INatsJSContext>(key)));
+        services.AddKeyedSingleton<PublishRetry>(KeyedService.AnyKey, (sp, key) =>
+        {
+            var options = sp.GetRequiredService<IOptions<NatsOptions>>().Value;
+            return new PublishRetry(options.PublishAttemptTimeout, options.RequestTimeout, sp.GetRequiredKeyedService<ReconnectSignal>(key), sp.GetRequiredService<TimeProvider>());
+        });
+    }
+
+    private static string IdentityOf(object? key)
+        => key as string ?? throw new InvalidOperationException($"A messaging identity is a name, not {key ?? "null"}.");
+
+    private static LedgerDefinition? LedgerOf(IServiceCollection services)
+        => services.FirstOrDefault(d => d.ServiceType == typeof(LedgerDefinition) && !d.IsKeyedService)?.ImplementationInstance as LedgerDefinition;
 
     private static ConsumerDefinition CreateDefinition(IServiceProvider services, string module, string durableName, ConsumerBuilder builder)
     {
@@ -181,6 +187,4 @@ public static class MessagingServiceCollectionExtensions
                 durableName, typeof(ConsumerSettings), [$"AckWait must be at least 1 s and HandlerTimeout ({settings.EffectiveHandlerTimeout}) positive and shorter than AckWait ({settings.AckWait})."]);
         }
     }
-
-    private sealed class MessagingMarker;
 }

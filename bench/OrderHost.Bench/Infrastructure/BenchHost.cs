@@ -1,5 +1,5 @@
-using OrderHost.Messaging.Configuration;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
 
 namespace OrderHost.Bench.Infrastructure;
@@ -15,7 +15,7 @@ internal abstract class BenchHost(Uri baseAddress) : IAsyncDisposable
     public static readonly string[] DurableConsumers =
         [PaymentConsumers.Processor, NotificationConsumers.Paid, NotificationConsumers.Failed];
 
-    public static string StreamName => new NatsOptions().Stream.Name;
+    public static string StreamName => OrderLedger.Definition.StreamName;
 
     public Uri BaseAddress { get; } = baseAddress;
 

@@ -13,7 +13,7 @@ internal static class SubscriptionTables
 
     /// <summary>Which module sends which event, in the module table's order.</summary>
     public static IReadOnlyList<PublishedEvent> Events()
-        => [.. Shipped.Value.Publications.Select(p => PublishedEvent.Of(p.Event, p.Module))];
+        => [.. Shipped.Value.Publications.Select(p => PublishedEvent.Of(p.Event, p.Module, Shipped.Value.Ledger))];
 
     public static IReadOnlyList<ConsumerDefinition> All()
         => [.. Shipped.Value.Consumers.OrderBy(c => c.DurableName, StringComparer.Ordinal)];

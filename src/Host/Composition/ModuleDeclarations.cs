@@ -1,5 +1,6 @@
 using OrderHost.Messaging;
 using OrderHost.Messaging.Consuming;
+using OrderHost.Messaging.Ledger;
 
 namespace OrderHost.Host.Composition;
 
@@ -9,13 +10,17 @@ namespace OrderHost.Host.Composition;
 /// </summary>
 public sealed class ModuleDeclarations
 {
-    private ModuleDeclarations(IReadOnlyList<ConsumerDefinition> consumers, IReadOnlyList<ModuleDeclaration> declarations)
+    private ModuleDeclarations(LedgerDefinition ledger, IReadOnlyList<ConsumerDefinition> consumers, IReadOnlyList<ModuleDeclaration> declarations)
     {
+        Ledger = ledger;
         Consumers = consumers;
         Publications = [.. declarations.OfType<ModulePublication>()];
         LedgerReads = [.. declarations.OfType<ModuleLedgerReads>()];
         Buckets = [.. declarations.OfType<ModuleBucket>()];
     }
+
+    /// <summary>The ledger the modules share.</summary>
+    public LedgerDefinition Ledger { get; }
 
     /// <summary>Every durable consumer, in declaration order.</summary>
     public IReadOnlyList<ConsumerDefinition> Consumers { get; }
@@ -29,13 +34,13 @@ public sealed class ModuleDeclarations
     public static ModuleDeclarations Of(IEnumerable<HostedModule> modules)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddMessaging(builder.Configuration);
+        builder.Services.AddMessaging(builder.Configuration, ModuleTable.Ledger);
         foreach (var module in modules)
         {
             module.Register(builder);
         }
 
         using var services = builder.Services.BuildServiceProvider();
-        return new ModuleDeclarations([.. services.GetServices<ConsumerDefinition>()], [.. services.GetServices<ModuleDeclaration>()]);
+        return new ModuleDeclarations(services.GetRequiredService<LedgerDefinition>(), [.. services.GetServices<ConsumerDefinition>()], [.. services.GetServices<ModuleDeclaration>()]);
     }
 }

@@ -1,5 +1,7 @@
+using OrderHost.Messaging.Ledger;
 using OrderHost.Notifications;
 using OrderHost.Orders;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments;
 
 namespace OrderHost.Host.Composition;
@@ -10,6 +12,9 @@ namespace OrderHost.Host.Composition;
 /// </summary>
 public static class ModuleTable
 {
+    /// <summary>The ledger the modules share; the messaging kernel provisions and serves it.</summary>
+    public static LedgerDefinition Ledger => OrderLedger.Definition;
+
     public static IReadOnlyList<HostedModule> Shipped { get; } =
     [
         new(OrdersModule.Name, typeof(OrdersModule).Assembly, b => b.AddOrdersModule(), MapsEndpoints: true),

@@ -1,3 +1,5 @@
+using OrderHost.Messaging.Ledger;
+
 namespace OrderHost.Messaging.Configuration;
 
 /// <summary>Connection and topology settings, bound from the <c>Nats</c> configuration section.</summary>
@@ -48,17 +50,33 @@ public sealed class NatsOptions
     /// <summary>The longest a silent connection goes unnoticed: one ping interval more than the unanswered pings allowed.</summary>
     public TimeSpan FailureDetectionTime => PingInterval * (MaxPingsOut + 1);
 
-    /// <summary>Credentials by identity: Default, Operator, or a module name (Orders, Payments, Notifications).</summary>
+    /// <summary>Credentials by identity: Default, Operator, or a module's name.</summary>
     public Dictionary<string, NatsCredentialOptions> Credentials { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public NatsTlsOptions Tls { get; set; } = new();
 
     public StreamLimitsOptions Stream { get; set; } = new();
 
-    public StreamLimitsOptions DeadLetterStream { get; set; } = new() { Name = "ORDERS_DLQ", DefaultSubjects = ["dlq.orders.>"], RefuseWhenFull = true, MaxAge = TimeSpan.FromDays(90), MaxMessages = 1_000_000, MaxBytes = 1L * 1024 * 1024 * 1024 };
+    public StreamLimitsOptions DeadLetterStream { get; set; } = new() { RefuseWhenFull = true, MaxAge = TimeSpan.FromDays(90), MaxMessages = 1_000_000, MaxBytes = 1L * 1024 * 1024 * 1024 };
 
     /// <summary>Captures the consumer advisories (max deliveries, terminated) of <see cref="Stream"/>; subjects are derived from its name.</summary>
-    public StreamLimitsOptions AdvisoryStream { get; set; } = new() { Name = "ORDERS_ADVISORIES", DefaultSubjects = [], RefuseWhenFull = true, MaxAge = TimeSpan.FromDays(7), MaxMessages = 100_000, MaxBytes = 64L * 1024 * 1024 };
+    public StreamLimitsOptions AdvisoryStream { get; set; } = new() { RefuseWhenFull = true, MaxAge = TimeSpan.FromDays(7), MaxMessages = 100_000, MaxBytes = 64L * 1024 * 1024 };
 
     public ConsumerDefaultsOptions Consumers { get; set; } = new();
+
+    /// <summary>The defaults for serving <paramref name="ledger"/>, as a host binds them before configuration applies.</summary>
+    public static NatsOptions For(LedgerDefinition ledger)
+    {
+        var options = new NatsOptions();
+        options.Serve(ledger);
+        return options;
+    }
+
+    /// <summary>Names the streams after the ledger wherever configuration did not.</summary>
+    internal void Serve(LedgerDefinition ledger)
+    {
+        Stream.NameUnlessConfigured(ledger.StreamName, ledger.Subjects);
+        DeadLetterStream.NameUnlessConfigured(ledger.DeadLetterStreamName, ledger.DeadLetterSubjects);
+        AdvisoryStream.NameUnlessConfigured(ledger.AdvisoryStreamName, []);
+    }
 }

@@ -6,7 +6,8 @@ namespace OrderHost.Messaging.Configuration;
 /// </summary>
 public sealed class StreamLimitsOptions
 {
-    public string Name { get; set; } = "ORDERS";
+    /// <summary>The stream's name; the ledger definition names it unless configured.</summary>
+    public string Name { get; set; } = "";
 
     /// <summary>
     /// Subjects the stream captures; empty means <see cref="DefaultSubjects"/>. (The configuration
@@ -14,13 +15,13 @@ public sealed class StreamLimitsOptions
     /// </summary>
     public string[] Subjects { get; set; } = [];
 
-    internal string[] DefaultSubjects { get; init; } = ["orders.>"];
+    internal string[] DefaultSubjects { get; set; } = [];
 
     internal string[] EffectiveSubjects => Subjects.Length > 0 ? Subjects : DefaultSubjects;
 
     /// <summary>
     /// The subject a dead letter is filed under when its original message is gone from the stream: the first token of
-    /// the stream's first subject, then <c>unavailable</c> (<c>orders.unavailable</c> for <c>orders.&gt;</c>).
+    /// the stream's first subject, then <c>unavailable</c> (<c>shipments.unavailable</c> for <c>shipments.&gt;</c>).
     /// </summary>
     internal string UnavailableSubject => $"{EffectiveSubjects[0].Split('.')[0]}.unavailable";
 
@@ -28,6 +29,17 @@ public sealed class StreamLimitsOptions
     /// oldest messages are the ones still waiting for attention, where dropping would lose them silently.
     /// </summary>
     internal bool RefuseWhenFull { get; init; }
+
+    /// <summary>The name and subjects a ledger definition gives, where configuration named none.</summary>
+    internal void NameUnlessConfigured(string name, IEnumerable<string> subjects)
+    {
+        if (Name.Length == 0)
+        {
+            Name = name;
+        }
+
+        DefaultSubjects = [.. subjects];
+    }
 
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
 

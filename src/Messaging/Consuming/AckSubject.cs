@@ -5,7 +5,7 @@ namespace OrderHost.Messaging.Consuming;
 /// <summary>
 /// The delivery facts JetStream encodes in a message's reply subject, read without splitting it:
 /// the client's own parser allocates a string per token on every message (a tenth of the bytes
-/// allocated per order). Forms: <c>$JS.ACK.&lt;stream&gt;.&lt;consumer&gt;.&lt;delivered&gt;.&lt;stream seq&gt;.&lt;consumer seq&gt;.&lt;nanos&gt;.&lt;pending&gt;</c>
+/// allocated per message). Forms: <c>$JS.ACK.&lt;stream&gt;.&lt;consumer&gt;.&lt;delivered&gt;.&lt;stream seq&gt;.&lt;consumer seq&gt;.&lt;nanos&gt;.&lt;pending&gt;</c>
 /// and, with a domain and account hash after <c>$JS.ACK</c>, eleven or more tokens.
 /// </summary>
 internal readonly record struct AckSubject(ulong DeliveryCount, ulong StreamSequence, DateTimeOffset Timestamp)

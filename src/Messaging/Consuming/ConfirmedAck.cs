@@ -5,7 +5,7 @@ namespace OrderHost.Messaging.Consuming;
 /// <summary>
 /// A double ack: "+ACK" sent as a request, done when the server confirms it. The client's own
 /// double ack decodes the server's empty confirmation with a serializer that throws on it (the
-/// exception is swallowed, but two thrown per order cost measurable CPU), so the request is made
+/// exception is swallowed, but two thrown per message cost measurable CPU), so the request is made
 /// here with a raw reply instead.
 /// </summary>
 internal static class ConfirmedAck

@@ -18,10 +18,10 @@ public sealed class ConsumerDefinition
 
     public string DurableName { get; }
 
-    /// <summary>The step subjects it handles (<c>orders.created</c>), one route each.</summary>
+    /// <summary>The step subjects it handles (<c>shipments.packed</c>), one route each.</summary>
     public IReadOnlyCollection<string> Subjects => (IReadOnlyCollection<string>)Routes.Keys;
 
-    /// <summary>Its filter subjects on the server: every order's message of each step (<c>orders.created.*</c>).</summary>
+    /// <summary>Its filter subjects on the server: every entity's message of each step (<c>shipments.packed.*</c>).</summary>
     public IReadOnlyList<string> Filters { get; }
 
     /// <summary>The subjects as one readable string, for logs.</summary>

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Hosting;
@@ -18,18 +20,20 @@ namespace OrderHost.Messaging.Consuming;
 /// </summary>
 internal sealed partial class ConsumerWorker(
     ConsumerDefinition definition,
-    string stream,
     INatsJSContext jetStream,
-    TopologyProvisioner topology,
+    ReconnectSignal reconnects,
     MessageProcessor processor,
+    TopologyProvisioner topology,
     MessagingStatus status,
     MessagingMetrics metrics,
-    TimeProvider timeProvider,
-    TimeSpan lagInterval,
     ProcessActivity activity,
-    ReconnectSignal reconnects,
+    IOptions<NatsOptions> options,
+    TimeProvider timeProvider,
     ILogger logger) : BackgroundService
 {
+    private readonly string _stream = options.Value.Stream.Name;
+    private readonly TimeSpan _lagInterval = options.Value.Consumers.LagInterval;
+
     private static readonly TimeSpan QuietBeforeStop = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDrainBeforeStop = TimeSpan.FromSeconds(3);
 
@@ -114,7 +118,7 @@ internal sealed partial class ConsumerWorker(
     private async Task<INatsJSConsumer> EnsureConsumerAsync(CancellationToken cancellationToken)
     {
         var config = ConsumerConfigFactory.Create(definition);
-        var consumer = await jetStream.CreateOrUpdateConsumerAsync(stream, config, cancellationToken).ConfigureAwait(false);
+        var consumer = await jetStream.CreateOrUpdateConsumerAsync(_stream, config, cancellationToken).ConfigureAwait(false);
         ConsumerConfigFactory.EnsureServerHonoured(definition, consumer.Info.Config);
         return consumer;
     }
@@ -246,12 +250,12 @@ internal sealed partial class ConsumerWorker(
 
     private async Task ObserveLagAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(lagInterval, timeProvider);
+        using var timer = new PeriodicTimer(_lagInterval, timeProvider);
         do
         {
             try
             {
-                var consumer = await jetStream.GetConsumerAsync(stream, definition.DurableName, cancellationToken).ConfigureAwait(false);
+                var consumer = await jetStream.GetConsumerAsync(_stream, definition.DurableName, cancellationToken).ConfigureAwait(false);
                 var info = consumer.Info;
                 var oldest = info.NumAckPending > 0 ? await OldestUnsettledAgeAsync(info.AckFloor.StreamSeq, cancellationToken).ConfigureAwait(false) : TimeSpan.Zero;
                 _status.Observe(info.NumPending, (ulong)info.NumAckPending, (ulong)info.NumRedelivered, oldest);
@@ -286,7 +290,7 @@ internal sealed partial class ConsumerWorker(
         var oldest = TimeSpan.Zero;
         foreach (var filter in definition.Filters)
         {
-            if (await StreamMessageGet.NextAsync(jetStream, stream, ackFloor + 1, filter, lagInterval, cancellationToken).ConfigureAwait(false) is { } found)
+            if (await StreamMessageGet.NextAsync(jetStream, _stream, ackFloor + 1, filter, _lagInterval, cancellationToken).ConfigureAwait(false) is { } found)
             {
                 var age = timeProvider.GetUtcNow() - found.StoredAt;
                 oldest = age > oldest ? age : oldest;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Events;
@@ -13,7 +15,8 @@ namespace OrderHost.Messaging.Consuming;
 /// </summary>
 internal sealed partial class MessageProcessor(
     ConsumerDefinition definition,
-    string stream,
+    IOptions<NatsOptions> options,
+    LedgerDefinition ledger,
     IServiceProvider services,
     DeadLetterWriter deadLetters,
     MessagingMetrics metrics,
@@ -25,7 +28,7 @@ internal sealed partial class MessageProcessor(
         var started = timeProvider.GetTimestamp();
         var delivery = DescribeDelivery(msg);
         using var activity = MessageActivity.StartProcess(msg.Headers, msg.Subject, definition.DurableName);
-        var scope = new DeliveryLogScope(delivery, Activity.Current?.TraceId ?? default);
+        var scope = new DeliveryLogScope(delivery, Activity.Current?.TraceId ?? default, ledger.AggregateIdLogField);
         using var deliveryScope = logger.BeginScope(scope);
 
         var outcome = await SettleAsync(msg, delivery, activity, scope, cancellationToken).ConfigureAwait(false);
@@ -54,7 +57,7 @@ internal sealed partial class MessageProcessor(
             }
             if (activity is { IsAllDataRequested: true })
             {
-                activity.SetTag(MessageActivity.AggregateIdTag, evt.AggregateId);
+                activity.SetTag(ledger.AggregateIdTag, evt.AggregateId);
             }
 
             scope.AggregateId = evt.AggregateId;
@@ -93,7 +96,7 @@ internal sealed partial class MessageProcessor(
     {
         try
         {
-            await deadLetters.WriteAsync(stream, delivery, data, msg.Headers, reason, reasonCode, cancellationToken).ConfigureAwait(false);
+            await deadLetters.WriteAsync(options.Value.Stream.Name, delivery, data, msg.Headers, reason, reasonCode, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Consuming;
 using OrderHost.Messaging.Diagnostics;
 using OrderHost.Messaging.Events;
@@ -18,9 +20,9 @@ namespace OrderHost.Messaging.DeadLetters;
 /// dead-lettered itself carry the same message id and are dropped as duplicates.
 /// </summary>
 internal sealed partial class DeadLetterAdvisoryWorker(
-    INatsJSContext jetStream,
+    [FromKeyedServices(MessagingIdentities.Operator)] INatsJSContext jetStream,
     TopologyProvisioner topology,
-    DeadLetterWriter writer,
+    [FromKeyedServices(MessagingIdentities.Operator)] DeadLetterWriter writer,
     MessagingStatus status,
     IOptions<NatsOptions> options,
     TimeProvider timeProvider,

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 using OrderHost.Messaging.Ledger;
 using OrderHost.Messaging.Publishing;
 
@@ -11,7 +13,10 @@ namespace OrderHost.Messaging.DeadLetters;
 /// entry settles it: a marker is stored under the original message's sequence before the entry is
 /// removed, so a late copy of the same dead letter can never bring it back (see <see cref="DeadLetterSubjects"/>).
 /// </summary>
-public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptions> options)
+public sealed class DeadLetterStore(
+    [FromKeyedServices(MessagingIdentities.Operator)] INatsJSContext jetStream,
+    DeadLetterSubjects subjects,
+    IOptions<NatsOptions> options)
 {
     public const int MaxPageSize = 100;
 
@@ -26,7 +31,7 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
         var next = afterSequence + 1;
         while (entries.Count < limit && next <= stream.Info.State.LastSeq)
         {
-            var stored = await ReadAsync(stream, new StreamMsgGetRequest { Seq = next, NextBySubj = DeadLetterSubjects.EntryFilter }, cancellationToken).ConfigureAwait(false);
+            var stored = await ReadAsync(stream, new StreamMsgGetRequest { Seq = next, NextBySubj = subjects.EntryFilter }, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
                 break;
@@ -43,12 +48,12 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
     {
         var stream = await jetStream.GetStreamAsync(StreamName, cancellationToken: cancellationToken).ConfigureAwait(false);
         var stored = await ReadAsync(stream, new StreamMsgGetRequest { Seq = sequence }, cancellationToken).ConfigureAwait(false);
-        return stored is not null && DeadLetterSubjects.IsEntry(stored.Subject) ? ToDeadLetter(stored) : null;
+        return stored is not null && subjects.IsEntry(stored.Subject) ? ToDeadLetter(stored) : null;
     }
 
     /// <summary>
     /// Publishes the original message again on its original subject, then settles the entry (marker,
-    /// then removal), so one entry is replayed once. When the order's history has moved past the original,
+    /// then removal), so one entry is replayed once. When the entity's history has moved past the original,
     /// the step is done already: nothing is published and the entry is settled. What is published is read from the source stream by the
     /// sequence the entry names, never taken from the entry itself: modules may write dead
     /// letters, and a replay runs as the operator, so an entry must not be able to smuggle in an
@@ -67,7 +72,7 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
         // The entry must be filed under the message it names, or settling it would mark another one.
         var original = subject is not null
             && letter.StreamSequence is { } originalSequence
-            && letter.Subject == DeadLetterSubjects.EntryFor(originalSequence, subject)
+            && letter.Subject == subjects.EntryFor(originalSequence, subject)
             && letter.Headers.GetValueOrDefault(MessageHeaders.DeadLetterStream) == source
                 ? await ReadAsync(await jetStream.GetStreamAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false), new StreamMsgGetRequest { Seq = originalSequence }, cancellationToken).ConfigureAwait(false)
                 : null;
@@ -88,7 +93,7 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
         // A retried replay of the same entry within the duplicate window is dropped by the stream.
         var messageId = $"replay:{StreamName}:{sequence.ToString(CultureInfo.InvariantCulture)}";
         // A replay is a conditional append like any step: only while nothing has followed the original
-        // in its order's history, so a replayed step can never add a second successor.
+        // in its entity's history, so a replayed step can never add a second successor.
         var condition = LedgerSubjects.HistoryFilterOf(subject) is { } history && LedgerSubjects.IdOf(subject) is not null
             ? new NatsJSPubOpts { ExpectedLastSubjectSequence = original.Seq, ExpectedLastSubjectSequenceSubject = history }
             : null;
@@ -122,7 +127,7 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
     /// </summary>
     private async Task<bool> SettleAsync(DeadLetter letter, string outcome, CancellationToken cancellationToken)
     {
-        if (DeadLetterSubjects.SequenceOf(letter.Subject) is { } originalSequence)
+        if (subjects.SequenceOf(letter.Subject) is { } originalSequence)
         {
             var headers = new NatsHeaders
             {
@@ -130,15 +135,15 @@ public sealed class DeadLetterStore(INatsJSContext jetStream, IOptions<NatsOptio
                 [MessageHeaders.DeadLetterEntry] = letter.Sequence.ToString(CultureInfo.InvariantCulture),
             };
             var ack = await jetStream.PublishAsync(
-                DeadLetterSubjects.SettledFor(originalSequence),
+                subjects.SettledFor(originalSequence),
                 Array.Empty<byte>(),
                 serializer: NatsRawSerializer<byte[]>.Default,
-                opts: new NatsJSPubOpts { ExpectedLastSubjectSequence = letter.Sequence, ExpectedLastSubjectSequenceSubject = DeadLetterSubjects.KeyFilterFor(originalSequence) },
+                opts: new NatsJSPubOpts { ExpectedLastSubjectSequence = letter.Sequence, ExpectedLastSubjectSequenceSubject = subjects.KeyFilterFor(originalSequence) },
                 headers: headers,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             if (ack.Error is { } error && error.ErrCode != JetStreamLedger.WrongLastSequence)
             {
-                throw new PublishRejectedException(DeadLetterSubjects.SettledFor(originalSequence), error.Code, error.ErrCode, error.Description);
+                throw new PublishRejectedException(subjects.SettledFor(originalSequence), error.Code, error.ErrCode, error.Description);
             }
         }
 

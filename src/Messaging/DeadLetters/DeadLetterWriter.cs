@@ -12,7 +12,7 @@ namespace OrderHost.Messaging.DeadLetters;
 /// and after how many deliveries. There is one writer per
 /// identity: a dead letter goes out over the connection of whoever gives up on the message.
 /// </summary>
-internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetrics metrics, TimeProvider timeProvider)
+internal sealed class DeadLetterWriter(INatsJSContext jetStream, DeadLetterSubjects subjects, MessagingMetrics metrics, TimeProvider timeProvider)
 {
     private const int MaxReasonLength = 512;
 
@@ -31,7 +31,7 @@ internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetric
             foreach (var (key, value) in originalHeaders)
             {
                 // Nats-* headers are instructions to the server (message id, the ledger's expected sequence):
-                // copied, they would make the dead letter's own publish conditional on the order's history.
+                // copied, they would make the dead letter's own publish conditional on the original's history.
                 if (!key.StartsWith("Nats-", StringComparison.OrdinalIgnoreCase))
                 {
                     headers[key] = value;
@@ -49,7 +49,7 @@ internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetric
 
         // One entry per original message, ever: stored only while nothing is stored under its sequence
         // (neither an entry nor the marker a replay or delete leaves), whoever writes it and however late.
-        var subject = DeadLetterSubjects.EntryFor(delivery.StreamSequence, delivery.Subject);
+        var subject = subjects.EntryFor(delivery.StreamSequence, delivery.Subject);
         var ack = await jetStream.PublishAsync(
             subject,
             data.ToArray(),
@@ -58,7 +58,7 @@ internal sealed class DeadLetterWriter(INatsJSContext jetStream, MessagingMetric
             {
                 MsgId = $"dlq:{stream}:{delivery.StreamSequence.ToString(CultureInfo.InvariantCulture)}",
                 ExpectedLastSubjectSequence = 0,
-                ExpectedLastSubjectSequenceSubject = DeadLetterSubjects.KeyFilterFor(delivery.StreamSequence),
+                ExpectedLastSubjectSequenceSubject = subjects.KeyFilterFor(delivery.StreamSequence),
             },
             headers: headers,
             cancellationToken: cancellationToken).ConfigureAwait(false);

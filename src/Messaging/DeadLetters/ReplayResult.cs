@@ -5,7 +5,7 @@ public enum ReplayResult
     /// <summary>The original message was published again and the entry removed.</summary>
     Replayed,
 
-    /// <summary>The order's history has moved past the original message (its step is done): nothing was published; the entry was removed.</summary>
+    /// <summary>The entity's history has moved past the original message (its step is done): nothing was published; the entry was removed.</summary>
     AlreadyDone,
 
     /// <summary>No dead letter at that sequence.</summary>

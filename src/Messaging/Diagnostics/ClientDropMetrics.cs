@@ -21,7 +21,7 @@ public sealed class ClientDropMetrics
     public void Dropped(string connection, string subject)
         => _dropped.Add(1, new KeyValuePair<string, object?>("connection", connection), new KeyValuePair<string, object?>("subject", SubjectKind(subject)));
 
-    /// <summary><c>orders.created.{id}</c> → <c>orders.created</c>: one series per step, not per order.</summary>
+    /// <summary><c>shipments.packed.{id}</c> → <c>shipments.packed</c>: one series per step, not per entity.</summary>
     internal static string SubjectKind(string subject)
     {
         var first = subject.IndexOf('.', StringComparison.Ordinal);

@@ -9,7 +9,7 @@ namespace OrderHost.Messaging.Diagnostics;
 /// One object per message whose values are boxed and formatted only when a line is written — the
 /// eager form cost six allocations per message, and a second scope for the aggregate id.
 /// </summary>
-internal sealed class DeliveryLogScope(DeliveryInfo delivery, ActivityTraceId traceId) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class DeliveryLogScope(DeliveryInfo delivery, ActivityTraceId traceId, string aggregateIdField) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     private const int Fields = 7;
 
@@ -26,7 +26,7 @@ internal sealed class DeliveryLogScope(DeliveryInfo delivery, ActivityTraceId tr
         3 => new("DeliveryCount", delivery.DeliveryCount),
         4 => new("CorrelationId", delivery.CorrelationId),
         5 => new("TraceId", traceId == default ? null : traceId.ToHexString()),
-        6 => new(MessageActivity.AggregateIdLogField, AggregateId),
+        6 => new(aggregateIdField, AggregateId),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 

@@ -10,14 +10,6 @@ namespace OrderHost.Messaging.Diagnostics;
 /// </summary>
 internal static class MessageActivity
 {
-    /// <summary>
-    /// The span tag and log field that carry an event's aggregate id. Their names predate the neutral kernel and stay,
-    /// so existing trace and log queries keep working.
-    /// </summary>
-    public const string AggregateIdTag = "orderhost.order_id";
-
-    public const string AggregateIdLogField = "OrderId";
-
     public static Activity? StartPublish(string subject)
     {
         var source = MessagingTelemetry.ActivitySource;
@@ -82,7 +74,7 @@ internal static class MessageActivity
     }
 
     /// <summary>
-    /// Span names carry the step, not the per-order subject, so they stay few (OpenTelemetry's messaging
+    /// Span names carry the step, not the per-entity subject, so they stay few (OpenTelemetry's messaging
     /// conventions: a low-cardinality name, the concrete destination as a tag, its template beside it).
     /// </summary>
     private static void SetDestination(Activity activity, string subject, string step)

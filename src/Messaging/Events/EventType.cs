@@ -31,13 +31,13 @@ public sealed class EventType<TEvent> : IEventType
         }
     }
 
-    /// <summary>The step's subject: each event is stored on <c>{Subject}.{orderId}</c>, its ledger subject.</summary>
+    /// <summary>The step's subject: each event is stored on <c>{Subject}.{aggregateId}</c>, its ledger subject.</summary>
     public string Subject { get; }
 
-    /// <summary>The subject one order's event of this type is stored on.</summary>
-    public string SubjectFor(Guid orderId) => Ledger.LedgerSubjects.For(Subject, orderId);
+    /// <summary>The subject one aggregate's event of this type is stored on.</summary>
+    public string SubjectFor(Guid aggregateId) => Ledger.LedgerSubjects.For(Subject, aggregateId);
 
-    /// <summary>Every order's event of this type: the filter of a consumer of this step.</summary>
+    /// <summary>Every aggregate's event of this type: the filter of a consumer of this step.</summary>
     public string Filter => Ledger.LedgerSubjects.StepFilter(Subject);
 
     public string Name => typeof(TEvent).Name;
@@ -55,7 +55,7 @@ public sealed class EventType<TEvent> : IEventType
     /// <summary>The older versions, for schema generation.</summary>
     public IEnumerable<EventVersion<TEvent>> OlderVersions => _older.Values.OrderBy(v => v.Version);
 
-    public IEnumerable<(string FileName, System.Text.Json.Nodes.JsonNode Schema)> Schemas() => EventSchema.For(this);
+    public IEnumerable<(string FileName, System.Text.Json.Nodes.JsonNode Schema)> Schemas(Ledger.LedgerDefinition ledger) => EventSchema.For(this, ledger);
 
     internal bool TryGetOlder(int version, out EventVersion<TEvent> older) => _older.TryGetValue(version, out older!);
 }

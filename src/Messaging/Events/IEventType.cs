@@ -8,7 +8,7 @@ public interface IEventType
     /// <summary>The step's subject; each event is stored on <c>{Subject}.{key}</c>.</summary>
     string Subject { get; }
 
-    /// <summary>The contract type's name, e.g. <c>OrderCreated</c>.</summary>
+    /// <summary>The contract type's name, e.g. <c>ShipmentCreated</c>.</summary>
     string Name { get; }
 
     int CurrentVersion { get; }
@@ -16,6 +16,6 @@ public interface IEventType
     /// <summary>Every version consumers read, oldest first.</summary>
     IReadOnlyList<int> SupportedVersions { get; }
 
-    /// <summary>File name and JSON Schema of every version consumers read, oldest first.</summary>
-    IEnumerable<(string FileName, JsonNode Schema)> Schemas();
+    /// <summary>File name and JSON Schema of every version consumers read, oldest first, on <paramref name="ledger"/>'s subjects.</summary>
+    IEnumerable<(string FileName, JsonNode Schema)> Schemas(Ledger.LedgerDefinition ledger);
 }

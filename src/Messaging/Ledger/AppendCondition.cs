@@ -2,7 +2,7 @@ namespace OrderHost.Messaging.Ledger;
 
 /// <summary>
 /// What the stream leader checks before it stores an append: the last message on <see cref="Filter"/>
-/// (an entity's history, e.g. <c>orders.*.{orderId}</c>) must be <see cref="ExpectedLastSequence"/>,
+/// (an entity's history, <c>{root}.*.{id}</c>) must be <see cref="ExpectedLastSequence"/>,
 /// or there must be none when it is 0. A second successor of the same step is refused, forever.
 /// </summary>
 public readonly record struct AppendCondition(string Filter, ulong ExpectedLastSequence)

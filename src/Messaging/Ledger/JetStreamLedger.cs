@@ -23,7 +23,7 @@ internal sealed class JetStreamLedger(
     /// <summary>"wrong last sequence": the stream leader refused a conditional append.</summary>
     internal const int WrongLastSequence = 10071;
 
-    /// <summary>More than any history holds subjects (an order has four steps).</summary>
+    /// <summary>More than any history holds subjects (a history has a handful of steps).</summary>
     private const int HistoryBatch = 64;
 
     private readonly string _directGetSubject = $"{jetStream.Opts.Prefix}.DIRECT.GET.{stream}";

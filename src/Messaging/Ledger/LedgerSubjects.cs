@@ -12,7 +12,7 @@ public static class LedgerSubjects
     /// <summary>Every message of one step, for consumer filters.</summary>
     public static string StepFilter(string stepSubject) => stepSubject + ".*";
 
-    /// <summary>The step part of a concrete subject (<c>orders.paid</c> of <c>orders.paid.{id}</c>), or null when it carries no id token.</summary>
+    /// <summary>The step part of a concrete subject (<c>shipments.packed</c> of <c>shipments.packed.{id}</c>), or null when it carries no id token.</summary>
     public static string? StepOf(string subject)
     {
         var lastDot = subject.LastIndexOf('.');

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 
 namespace OrderHost.Messaging.Topology;
 
@@ -9,7 +11,7 @@ namespace OrderHost.Messaging.Topology;
 /// for every process sharing the consumer; the server keeps it when a consume loop re-provisions the consumer
 /// (after a reconnect, a restart, a new host), until it runs out or is resumed.
 /// </summary>
-public sealed class ConsumerPause(INatsJSContext jetStream, IOptions<NatsOptions> options)
+public sealed class ConsumerPause([FromKeyedServices(MessagingIdentities.Operator)] INatsJSContext jetStream, IOptions<NatsOptions> options)
 {
     /// <summary>Returns the time the server holds the pause until, or null when the consumer does not exist.</summary>
     public async Task<ConsumerPauseState?> PauseAsync(string consumer, DateTimeOffset until, CancellationToken cancellationToken)

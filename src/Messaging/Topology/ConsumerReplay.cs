@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrderHost.Messaging.Configuration;
+using OrderHost.Messaging.Connections;
 
 namespace OrderHost.Messaging.Topology;
 
@@ -8,7 +10,7 @@ namespace OrderHost.Messaging.Topology;
 /// from there (for example to rebuild the read model). Handlers are idempotent, so a replay
 /// repeats no side effect. Needs nats-server 2.14 or newer (consumer reset).
 /// </summary>
-public sealed class ConsumerReplay(INatsJSContext jetStream, IOptions<NatsOptions> options)
+public sealed class ConsumerReplay([FromKeyedServices(MessagingIdentities.Operator)] INatsJSContext jetStream, IOptions<NatsOptions> options)
 {
     /// <summary>Returns the sequence the consumer now starts from, or null when it does not exist.</summary>
     public async Task<ulong?> ReplayAsync(string consumer, ulong? fromSequence, DateTimeOffset? fromTime, CancellationToken cancellationToken)

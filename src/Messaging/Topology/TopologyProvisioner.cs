@@ -88,7 +88,7 @@ internal sealed partial class TopologyProvisioner(
             await keyValue.CreateOrUpdateStoreAsync(config, cancellationToken).ConfigureAwait(false);
         }
 
-        // A module that reads and appends without consuming (Orders) would otherwise connect on its first request.
+        // A module that reads and appends without consuming would otherwise connect on its first request.
         foreach (var module in modules.Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             await connections.Connection(module).ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -108,7 +108,7 @@ internal sealed partial class TopologyProvisioner(
     };
 
     /// <summary>
-    /// The ledger: direct gets allowed, so that <c>GET /orders/{id}</c> reads an order's steps in one
+    /// The ledger: direct gets allowed, so that a read of one entity's steps is one
     /// batched request from any replica (decisions read from the leader instead).
     /// </summary>
     internal static StreamConfig LedgerStreamConfig(NatsOptions opts) => StreamConfigFor(opts.Stream, opts.Replicas) with { AllowDirect = true };

@@ -32,7 +32,7 @@ public static class NotificationsModule
         services.AddSingleton<NotificationsMetrics>();
         services.AddScoped<CustomerNotifier>();
 
-        services.AddModuleMessaging(builder.Configuration, Name)
+        services.AddModuleMessaging(Name)
             .Publishes(NotificationEvents.Notified)
             .ReadsLedger(LedgerReads.FromLeader)
             .AddConsumer(NotificationConsumers.Paid, c => c

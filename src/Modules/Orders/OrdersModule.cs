@@ -28,7 +28,7 @@ public static class OrdersModule
 
         var lifetime = builder.Configuration.GetSection(OrdersOptions.SectionName).Get<OrdersOptions>()?.IdempotencyKeyLifetime
             ?? new OrdersOptions().IdempotencyKeyLifetime;
-        services.AddModuleMessaging(builder.Configuration, Name)
+        services.AddModuleMessaging(Name)
             .Publishes(OrderEvents.Created)
             .ReadsLedger(LedgerReads.Direct)
             .AddKeyValueBucket(new KeyValueBucketDefinition(IdempotencyRecords.Bucket, MaxAge: lifetime));

@@ -21,7 +21,7 @@ public static class PaymentsModule
         services.TryAddSingleton<IPaymentGateway, ApprovalLimitGateway>();
         services.AddSingleton<PaymentsMetrics>();
 
-        services.AddModuleMessaging(builder.Configuration, Name)
+        services.AddModuleMessaging(Name)
             .Publishes(PaymentEvents.Succeeded)
             .Publishes(PaymentEvents.Failed)
             .ReadsLedger(LedgerReads.FromLeader)

@@ -72,8 +72,9 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
     public void Every_event_version_carries_the_payload_schema_of_schemas_folder()
     {
         var payloads = Document["components"]!["messages"]!.AsObject().Where(m => m.Key != "NotificationWebhook").Select(m => m.Value!["payload"]!).ToList();
-        var expected = EventSchema.For(OrderEvents.Created).Concat(EventSchema.For(PaymentEvents.Succeeded))
-            .Concat(EventSchema.For(PaymentEvents.Failed)).Concat(EventSchema.For(NotificationEvents.Notified)).ToList();
+        var ledger = OrderLedger.Definition;
+        var expected = EventSchema.For(OrderEvents.Created, ledger).Concat(EventSchema.For(PaymentEvents.Succeeded, ledger))
+            .Concat(EventSchema.For(PaymentEvents.Failed, ledger)).Concat(EventSchema.For(NotificationEvents.Notified, ledger)).ToList();
 
         using (Assert.EnterMultipleScope())
         {

@@ -301,7 +301,7 @@ public sealed class ThreeNodeClusterTests
         var charges = PipelineAudit.PerOrder(_gateway.Snapshot(), orderIds);
         var sent = PipelineAudit.PerOrder(_sender.Snapshot(), orderIds);
         var before = await PipelineAudit.TakeSettledAsync(Broker, CompletionTimeout);
-        var replay = new ConsumerReplay(Broker.JetStream, Options.Create(new NatsOptions()));
+        var replay = new ConsumerReplay(Broker.JetStream, Options.Create(NatsOptions.For(OrderLedger.Definition)));
         foreach (var durable in Durables)
         {
             Assert.That(await replay.ReplayAsync(durable, 1, null, CancellationToken.None), Is.EqualTo(1UL), $"{durable} moved back to the first sequence");

@@ -19,7 +19,10 @@ public sealed class EventSchemaTests
 
     /// <summary>The schemas of every event a module of the module table declares it publishes.</summary>
     private static IEnumerable<(string FileName, JsonNode Schema)> Generated()
-        => ModuleDeclarations.Of(ModuleTable.Shipped).Publications.SelectMany(p => p.Event.Schemas());
+    {
+        var declarations = ModuleDeclarations.Of(ModuleTable.Shipped);
+        return declarations.Publications.SelectMany(p => p.Event.Schemas(declarations.Ledger));
+    }
 
     [Test]
     public void Checked_in_schemas_match_the_contract_types()
@@ -57,7 +60,7 @@ public sealed class EventSchemaTests
     [Test]
     public void Every_version_a_consumer_reads_has_a_schema_with_its_version_pinned()
     {
-        var created = EventSchema.For(OrderEvents.Created).ToDictionary(s => s.FileName, s => s.Schema);
+        var created = EventSchema.For(OrderEvents.Created, OrderLedger.Definition).ToDictionary(s => s.FileName, s => s.Schema);
         Assert.That(created.Keys, Is.EquivalentTo(OrderCreatedSchemaFiles));
         Assert.Multiple(() =>
         {

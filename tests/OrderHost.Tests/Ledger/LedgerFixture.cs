@@ -20,7 +20,7 @@ public abstract class LedgerFixture : NatsServerFixture
     [OneTimeSetUp]
     public async Task CreateLedgerAsync()
     {
-        await Broker.JetStream.CreateOrUpdateStreamAsync(TopologyProvisioner.LedgerStreamConfig(new NatsOptions()));
+        await Broker.JetStream.CreateOrUpdateStreamAsync(TopologyProvisioner.LedgerStreamConfig(NatsOptions.For(OrderLedger.Definition)));
         _ledger = new JetStreamLedger(Broker.JetStream, Stream, TimeSpan.FromSeconds(5));
     }
 

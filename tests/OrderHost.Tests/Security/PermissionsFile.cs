@@ -29,7 +29,7 @@ internal static class PermissionsFile
     public static string Generate(IReadOnlyList<HostedModule> modules)
     {
         var declarations = ModuleDeclarations.Of(modules);
-        var nats = new NatsOptions();
+        var nats = NatsOptions.For(declarations.Ledger);
         var text = new StringBuilder(Header).Append('\n');
         text.Append("#   ").AppendJoin(", ", ModuleUser.AllFor(modules).Select(u => u.PasswordVariable)).Append('\n');
         text.Append("# and are given to the host as Nats__Credentials__<Identity>__User / __Password.\n\n");
@@ -83,7 +83,7 @@ internal static class PermissionsFile
         var consumers = declarations.Consumers.Where(c => c.Module == module).Select(c => c.DurableName).ToList();
         var allow = new List<string>();
         allow.AddRange(declarations.Publications.Where(p => p.Module == module).Select(p => $"{p.Event.Subject}.*"));
-        allow.Add(DeadLetterSubjects.EntryFilter); // entries only: a settled marker is the operator's, or a module could keep a message from ever being dead-lettered
+        allow.Add(new DeadLetterSubjects(declarations.Ledger).EntryFilter); // entries only: a settled marker is the operator's, or a module could keep a message from ever being dead-lettered
         allow.Add("$JS.API.INFO");
         if (reads.HasFlag(LedgerReads.Direct))
         {

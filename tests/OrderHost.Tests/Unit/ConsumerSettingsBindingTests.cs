@@ -106,7 +106,8 @@ public sealed class ConsumerSettingsBindingTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddModuleMessaging(configuration, "Test").AddConsumer(Durable, c =>
+        services.AddMessaging(configuration, OrderLedger.Definition);
+        services.AddModuleMessaging("Test").AddConsumer(Durable, c =>
         {
             c.On<OrderCreated, IgnoringHandler>(OrderEvents.Created);
             if (moduleChoice is not null)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrderHost.Messaging;
 using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Topology;
+using OrderHost.Orders.Contracts;
 
 namespace OrderHost.Tests.Unit;
 
@@ -74,7 +75,7 @@ public sealed class NatsOptionsBindingTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddMessaging(configuration);
+        services.AddMessaging(configuration, OrderLedger.Definition);
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IOptions<NatsOptions>>().Value;
     }

@@ -21,7 +21,7 @@ public static class AuditModule
     private static IHostApplicationBuilder AddAuditModule(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PaidOrderAudit>();
-        builder.Services.AddModuleMessaging(builder.Configuration, Name)
+        builder.Services.AddModuleMessaging(Name)
             .AddConsumer(PaidConsumer, c => c
                 .On<PaymentSucceeded, CountPaidHandler>(PaymentEvents.Succeeded)
                 .Configure(s => s.Start = ConsumerStart.New));
