@@ -66,44 +66,31 @@ internal sealed partial class ConsumerWorker(
 
         using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task? lagLoop = null;
-        var backoff = new RestartBackoff(timeProvider);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        var loop = new SupervisedLoop(timeProvider);
+        await loop.RunAsync(
+            async token =>
             {
-                var consumer = await EnsureConsumerAsync(stoppingToken).ConfigureAwait(false);
+                var consumer = await EnsureConsumerAsync(token).ConfigureAwait(false);
                 _status.MarkRunning();
-                backoff.Reset();
+                loop.Healthy();
                 lagLoop ??= ObserveLagAsync(lagCts.Token);
                 LogConsuming(definition.DurableName, definition.SubjectList);
-                if (await ConsumeUntilStoppedAsync(consumer, stoppingToken).ConfigureAwait(false) == SessionEnd.ConnectionMoved)
+                if (await ConsumeUntilStoppedAsync(consumer, token).ConfigureAwait(false) != SessionEnd.ConnectionMoved)
                 {
-                    _status.MarkPaused("resuming on the new connection");
-                    LogResuming(definition.DurableName);
-                    continue;
+                    return AttemptEnd.RestartAfterBackoff;
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
+
+                _status.MarkPaused("resuming on the new connection");
+                LogResuming(definition.DurableName);
+                return AttemptEnd.RestartNow;
+            },
+            (ex, _) =>
             {
                 _status.MarkDown(ex.Message);
                 metrics.LoopRestarted(definition.DurableName);
                 LogLoopFailed(ex, definition.DurableName);
-            }
-
-            if (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (!await backoff.WaitAsync(backoff.NextDelay(), stoppingToken).ConfigureAwait(false))
-            {
-                break;
-            }
-        }
+            },
+            stoppingToken).ConfigureAwait(false);
 
         _status.MarkStopped();
         await lagCts.CancelAsync().ConfigureAwait(false);

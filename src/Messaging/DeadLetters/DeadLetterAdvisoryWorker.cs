@@ -43,37 +43,29 @@ internal sealed partial class DeadLetterAdvisoryWorker(
             return;
         }
 
-        var backoff = new RestartBackoff(timeProvider);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        var loop = new SupervisedLoop(timeProvider);
+        await loop.RunAsync(
+            async token =>
             {
                 var consumer = await jetStream.CreateOrUpdateConsumerAsync(
                     options.Value.AdvisoryStream.Name,
                     new ConsumerConfig(DurableName) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = TimeSpan.FromSeconds(30) },
-                    stoppingToken).ConfigureAwait(false);
+                    token).ConfigureAwait(false);
                 _status.MarkRunning();
-                backoff.Reset();
-                await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = 32 }, stoppingToken).ConfigureAwait(false))
+                loop.Healthy();
+                await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, new NatsJSConsumeOpts { MaxMsgs = 32 }, token).ConfigureAwait(false))
                 {
-                    await HandleAsync(msg, stoppingToken).ConfigureAwait(false);
+                    await HandleAsync(msg, token).ConfigureAwait(false);
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
+
+                return AttemptEnd.RestartAfterBackoff;
+            },
+            (ex, _) =>
             {
                 _status.MarkDown(ex.Message);
                 LogLoopFailed(ex);
-            }
-
-            if (!await backoff.WaitAsync(backoff.NextDelay(), stoppingToken).ConfigureAwait(false))
-            {
-                break;
-            }
-        }
+            },
+            stoppingToken).ConfigureAwait(false);
 
         _status.MarkStopped();
     }

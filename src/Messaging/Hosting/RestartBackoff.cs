@@ -1,7 +1,7 @@
 namespace OrderHost.Messaging.Hosting;
 
 /// <summary>
-/// The one back-off of the kernel's supervised loops (consume loops, dead-letter advisories, provisioning): after a
+/// The one back-off of the kernel's <see cref="SupervisedLoop"/>: after a
 /// failure wait 200 ms, doubling up to 5 s, each wait ±20 % so that loops failing together do not retry together;
 /// a success starts again from the shortest wait.
 /// </summary>

@@ -33,32 +33,21 @@ internal sealed partial class TopologyProvisioner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = new RestartBackoff(timeProvider);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        await new SupervisedLoop(timeProvider).RunAsync(
+            async token =>
             {
-                await ProvisionAsync(stoppingToken).ConfigureAwait(false);
+                await ProvisionAsync(token).ConfigureAwait(false);
                 status.MarkProvisioned();
                 _provisioned.TrySetResult();
                 LogProvisioned(options.Value.Stream.Name, _declared.Count);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                return AttemptEnd.Finished;
+            },
+            (ex, delay) =>
             {
-                return;
-            }
-            catch (Exception ex)
-            {
-                var delay = backoff.NextDelay();
                 status.MarkProvisioningFailed(ex.Message);
                 LogProvisioningFailed(ex, delay);
-                if (!await backoff.WaitAsync(delay, stoppingToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-        }
+            },
+            stoppingToken).ConfigureAwait(false);
     }
 
     private async Task ProvisionAsync(CancellationToken cancellationToken)
