@@ -24,7 +24,7 @@ public sealed class LedgerDefinitionTests
     public void The_orders_ledger_keeps_its_stream_names_subjects_tag_and_log_field()
     {
         var ledger = OrderLedger.Definition;
-        var options = Bind([]);
+        var options = BoundNatsOptions.From([]);
         var deadLetters = new DeadLetterSubjects(ledger);
 
         using (Assert.EnterMultipleScope())
@@ -47,7 +47,7 @@ public sealed class LedgerDefinitionTests
     [Test]
     public void Configured_stream_names_override_the_ledgers()
     {
-        var options = Bind(new()
+        var options = BoundNatsOptions.From(new()
         {
             ["Nats:Stream:Name"] = "ORDERS_EU",
             ["Nats:Stream:Subjects:0"] = "eu.orders.>",
@@ -104,14 +104,4 @@ public sealed class LedgerDefinitionTests
         => Assert.That(
             () => new LedgerDefinition(entity, stream, root, "ORDERS_DLQ", deadLetterRoot, "ORDERS_ADVISORIES").Validate(),
             Throws.ArgumentException);
-
-    private static NatsOptions Bind(Dictionary<string, string?> values)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddMessaging(configuration, OrderLedger.Definition);
-        using var provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<IOptions<NatsOptions>>().Value;
-    }
 }

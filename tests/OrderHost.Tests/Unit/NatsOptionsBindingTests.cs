@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrderHost.Messaging;
 using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Topology;
-using OrderHost.Orders.Contracts;
 
 namespace OrderHost.Tests.Unit;
 
@@ -17,7 +13,7 @@ public sealed class NatsOptionsBindingTests
     [Test]
     public void Configured_limits_reach_the_stream_config()
     {
-        var options = Bind(new() { ["Nats:Stream:MaxMessages"] = "500", ["Nats:Replicas"] = "3" });
+        var options = BoundNatsOptions.From(new() { ["Nats:Stream:MaxMessages"] = "500", ["Nats:Replicas"] = "3" });
 
         var config = TopologyProvisioner.StreamConfigFor(options.Stream, options.Replicas);
 
@@ -33,13 +29,13 @@ public sealed class NatsOptionsBindingTests
     [Test]
     public void Advisories_kept_longer_than_dead_letter_markers_are_refused()
     {
-        var longer = Bind(new() { ["Nats:AdvisoryStream:MaxAge"] = "100.00:00:00" });
-        var unlimited = Bind(new() { ["Nats:AdvisoryStream:MaxAge"] = "00:00:00" });
-        var bothUnlimited = Bind(new() { ["Nats:AdvisoryStream:MaxAge"] = "00:00:00", ["Nats:DeadLetterStream:MaxAge"] = "00:00:00" });
+        var longer = BoundNatsOptions.From(new() { ["Nats:AdvisoryStream:MaxAge"] = "100.00:00:00" });
+        var unlimited = BoundNatsOptions.From(new() { ["Nats:AdvisoryStream:MaxAge"] = "00:00:00" });
+        var bothUnlimited = BoundNatsOptions.From(new() { ["Nats:AdvisoryStream:MaxAge"] = "00:00:00", ["Nats:DeadLetterStream:MaxAge"] = "00:00:00" });
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(Bind([])), Throws.Nothing, "the defaults: 7 days of advisories, 90 of dead letters");
+            Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(BoundNatsOptions.From([])), Throws.Nothing, "the defaults: 7 days of advisories, 90 of dead letters");
             Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(longer), Throws.InvalidOperationException.With.Message.Contains("Nats:AdvisoryStream:MaxAge"));
             Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(unlimited), Throws.InvalidOperationException);
             Assert.That(() => TopologyProvisioner.EnsureMarkersOutliveAdvisories(bothUnlimited), Throws.Nothing, "nothing expires");
@@ -49,7 +45,7 @@ public sealed class NatsOptionsBindingTests
     [Test]
     public void Configured_dead_letter_subjects_replace_the_defaults()
     {
-        var options = Bind(new() { ["Nats:DeadLetterStream:Subjects:0"] = ConfiguredDeadLetterSubjects[0] });
+        var options = BoundNatsOptions.From(new() { ["Nats:DeadLetterStream:Subjects:0"] = ConfiguredDeadLetterSubjects[0] });
 
         Assert.That(options.DeadLetterStream.Subjects, Is.EqualTo(ConfiguredDeadLetterSubjects));
     }
@@ -59,24 +55,14 @@ public sealed class NatsOptionsBindingTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(Bind([]).FailureDetectionTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
+            Assert.That(BoundNatsOptions.From([]).FailureDetectionTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
             Assert.That(
-                Bind(new() { ["Nats:PingInterval"] = "00:00:02", ["Nats:MaxPingsOut"] = "3" }).FailureDetectionTime,
+                BoundNatsOptions.From(new() { ["Nats:PingInterval"] = "00:00:02", ["Nats:MaxPingsOut"] = "3" }).FailureDetectionTime,
                 Is.EqualTo(TimeSpan.FromSeconds(8)));
         }
     }
 
     [Test]
     public void Pings_that_cannot_detect_anything_are_refused()
-        => Assert.That(() => Bind(new() { ["Nats:MaxPingsOut"] = "0" }), Throws.TypeOf<OptionsValidationException>());
-
-    private static NatsOptions Bind(Dictionary<string, string?> values)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddMessaging(configuration, OrderLedger.Definition);
-        using var provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<IOptions<NatsOptions>>().Value;
-    }
+        => Assert.That(() => BoundNatsOptions.From(new() { ["Nats:MaxPingsOut"] = "0" }), Throws.TypeOf<OptionsValidationException>());
 }
