@@ -39,6 +39,9 @@ public static class MessagingServiceCollectionExtensions
             .Validate(
                 o => o.PingInterval > TimeSpan.Zero && o.MaxPingsOut >= 1 && o.PublishAttemptTimeout > TimeSpan.Zero,
                 "Nats:PingInterval and Nats:PublishAttemptTimeout must be positive and Nats:MaxPingsOut at least 1.")
+            .Validate(
+                o => o.UncapturedSubjects(ledger).Count == 0,
+                $"Nats:Stream:Subjects must capture {ledger.SubjectRoot}.> and Nats:DeadLetterStream:Subjects {ledger.DeadLetterSubjectRoot}.>: the kernel appends there.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();

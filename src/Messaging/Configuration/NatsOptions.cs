@@ -72,6 +72,21 @@ public sealed class NatsOptions
         return options;
     }
 
+    /// <summary>
+    /// Configured subjects that no longer capture what the kernel writes (a ledger step, a dead-letter entry or its
+    /// settled marker), as sample subjects; empty when they all land in their stream.
+    /// </summary>
+    internal IReadOnlyList<string> UncapturedSubjects(LedgerDefinition ledger)
+    {
+        var ledgerSample = $"{ledger.SubjectRoot}.step.id";
+        var deadLetterSamples = new[] { $"{ledger.DeadLetterSubjectRoot}.1.step.id", $"{ledger.DeadLetterSubjectRoot}.1.settled" };
+        return
+        [
+            .. new[] { ledgerSample }.Where(s => !SubjectPattern.AnyMatches(Stream.EffectiveSubjects, s)),
+            .. deadLetterSamples.Where(s => !SubjectPattern.AnyMatches(DeadLetterStream.EffectiveSubjects, s)),
+        ];
+    }
+
     /// <summary>Names the streams after the ledger wherever configuration did not.</summary>
     internal void Serve(LedgerDefinition ledger)
     {

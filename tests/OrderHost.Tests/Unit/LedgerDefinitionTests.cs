@@ -18,7 +18,7 @@ public sealed class LedgerDefinitionTests
 {
     private static readonly string[] OrderSubjects = ["orders.>"];
     private static readonly string[] DeadLetterSubjects = ["dlq.orders.>"];
-    private static readonly string[] ConfiguredSubjects = ["eu.orders.>"];
+    private static readonly string[] ConfiguredSubjects = ["orders.>", "legacy.orders.>"];
 
     [Test]
     public void The_orders_ledger_keeps_its_stream_names_subjects_tag_and_log_field()
@@ -50,7 +50,8 @@ public sealed class LedgerDefinitionTests
         var options = BoundNatsOptions.From(new()
         {
             ["Nats:Stream:Name"] = "ORDERS_EU",
-            ["Nats:Stream:Subjects:0"] = "eu.orders.>",
+            ["Nats:Stream:Subjects:0"] = "orders.>",
+            ["Nats:Stream:Subjects:1"] = "legacy.orders.>",
             ["Nats:DeadLetterStream:Name"] = "ORDERS_EU_DLQ",
             ["Nats:AdvisoryStream:Name"] = "ORDERS_EU_ADVISORIES",
         });

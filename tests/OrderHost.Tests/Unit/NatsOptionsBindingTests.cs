@@ -8,7 +8,7 @@ namespace OrderHost.Tests.Unit;
 [TestFixture]
 public sealed class NatsOptionsBindingTests
 {
-    private static readonly string[] ConfiguredDeadLetterSubjects = ["dead.orders.>"];
+    private static readonly string[] ConfiguredDeadLetterSubjects = ["dlq.>"];
 
     [Test]
     public void Configured_limits_reach_the_stream_config()
@@ -49,6 +49,23 @@ public sealed class NatsOptionsBindingTests
 
         Assert.That(options.DeadLetterStream.Subjects, Is.EqualTo(ConfiguredDeadLetterSubjects));
     }
+
+    [TestCase("Nats:Stream:Subjects:0", "orders.created.*")]
+    [TestCase("Nats:DeadLetterStream:Subjects:0", "dead.orders.>")]
+    [TestCase("Nats:DeadLetterStream:Subjects:0", "dlq.orders.*.*.*")]
+    public void Subjects_that_no_longer_capture_what_the_kernel_writes_are_refused(string key, string subject)
+        => Assert.That(
+            () => BoundNatsOptions.From(new() { [key] = subject }),
+            Throws.TypeOf<OptionsValidationException>().With.Message.Contains("must capture"));
+
+    [TestCase("orders.>", "orders.paid.7", true)]
+    [TestCase("orders.*.*", "orders.paid.7", true)]
+    [TestCase(">", "dlq.orders.1.settled", true)]
+    [TestCase("orders.>", "orders", false)]
+    [TestCase("orders.*", "orders.paid.7", false)]
+    [TestCase("dlq.orders.*.*.*", "dlq.orders.1.settled", false)]
+    public void Subject_patterns_match_as_nats_does(string pattern, string subject, bool matches)
+        => Assert.That(SubjectPattern.Matches(pattern, subject), Is.EqualTo(matches));
 
     [Test]
     public void A_silent_connection_is_noticed_within_three_seconds_by_default_and_the_settings_bind()
