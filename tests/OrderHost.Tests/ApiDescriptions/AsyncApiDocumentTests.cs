@@ -23,15 +23,13 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
     private static readonly TimeSpan Completion = TimeSpan.FromSeconds(30);
     private WebhookReceiver? _receiver;
 
-    protected override async Task<IReadOnlyDictionary<string, string?>?> SettingsAsync()
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        _receiver = await WebhookReceiver.StartAsync();
-        return new Dictionary<string, string?>
-        {
-            ["Notifications:Webhook:Url"] = _receiver.Url.ToString(),
-            ["Notifications:Webhook:Secret"] = "asyncapi-test-secret",
-        };
-    }
+        ["Notifications:Webhook:Url"] = _receiver!.Url.ToString(),
+        ["Notifications:Webhook:Secret"] = "asyncapi-test-secret",
+    };
+
+    protected override async Task BeforeHostStartsAsync() => _receiver = await WebhookReceiver.StartAsync();
 
     [OneTimeTearDown]
     public async Task StopReceiverAsync()
@@ -102,11 +100,11 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
     [Test]
     public async Task Every_message_an_end_to_end_run_stores_in_ORDERS_matches_theDocument()
     {
-        var paid = await HostUnderTest.Api.PlaceOrderAsync(OrderBodies.Paid());
-        var failed = await HostUnderTest.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        var paid = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var failed = await Host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
         foreach (var orderId in new[] { paid, failed })
         {
-            await HostUnderTest.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Completion);
+            await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Completion);
         }
 
         var channels = Channels();
@@ -137,8 +135,8 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
     [Test]
     public async Task Every_webhook_call_matches_the_documented_message()
     {
-        var paid = await HostUnderTest.Api.PlaceOrderAsync(OrderBodies.Paid());
-        var failed = await HostUnderTest.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
+        var paid = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var failed = await Host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
         var ids = new[] { $"{paid:D}.paid", $"{failed:D}.failed" };
         await Eventually.True(() => Task.FromResult(ids.All(id => _receiver!.Calls.Any(c => c.Id == id))), "a webhook call for each order", Completion);
 

@@ -64,12 +64,7 @@ public sealed class OperatorConsoleAccessTests : ConsoleFixture
     [Test]
     public async Task Without_an_api_key_configured_the_console_does_not_exist()
     {
-        await using var bare = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
-        {
-            ["Modules:Orders:Enabled"] = "false",
-            ["Modules:Payments:Enabled"] = "false",
-            ["Modules:Notifications:Enabled"] = "false",
-        });
+        await using var bare = await RunningOrderHost.StartAsync(Server, RunningOrderHost.WithoutModules());
         using var session = new ConsoleHttpSession(bare.Api.BaseAddress);
         using (Assert.EnterMultipleScope())
         {

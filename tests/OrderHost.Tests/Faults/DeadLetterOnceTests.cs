@@ -26,18 +26,12 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
     private const string AdvisoryConsumer = "dead-letter-advisories";
     private static readonly TimeSpan DuplicateWindow = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private AdminApiClient? _admin;
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
         ["Admin:ApiKey"] = ApiKey,
         ["Nats:DeadLetterStream:DuplicateWindow"] = DuplicateWindow.ToString("c", CultureInfo.InvariantCulture),
     };
-
-    private AdminApiClient Admin => _admin ??= new AdminApiClient(Host.Api.BaseAddress);
-
-    [OneTimeTearDown]
-    public void DisposeAdmin() => _admin?.Dispose();
 
     [Test]
     public async Task A_termination_advisory_handled_after_the_duplicate_window_leaves_one_entry()
