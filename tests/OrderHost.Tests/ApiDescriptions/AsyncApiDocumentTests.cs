@@ -109,7 +109,7 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
 
         var channels = Channels();
         var headers = Build(Document["components"]!["schemas"]!["EventHeaders"]!);
-        var stored = await Broker.ReadMessagesAsync("orders.>");
+        var stored = await Broker.ReadMessagesAsync(">");
         Assert.That(stored.Select(m => m.Subject.Split('.')[1]).Distinct(), Is.SupersetOf(AllSteps), "the run stored every kind of event");
 
         using (Assert.EnterMultipleScope())

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.ApiDescriptions;
@@ -34,7 +35,7 @@ public sealed class GeneratedClientTests() : ServedDocumentFixture("/swagger/v1/
         var sameOrder = OrderBodies.OneLine(19.99m, quantity: 2, customerId: customerId);
         sameOrder["currency"] = "USD";
         var again = await Host.Api.PostOrderAsync(sameOrder, idempotencyKey: idempotencyKey);
-        var created = await Broker.ReadForOrderAsync("orders.created", orderId);
+        var created = await Broker.ReadForOrderAsync(OrderEvents.Created.Subject, orderId);
         using (Assert.EnterMultipleScope())
         {
             Assert.That((string?)seen["placedStatus"], Is.EqualTo("accepted"));

@@ -39,7 +39,7 @@ public sealed class ThreeNodeClusterTests
 
     /// <summary>The streams OrderHost provisions: ORDERS, its dead letters and advisories, and the idempotency-keys bucket.</summary>
     private static readonly string[] ReplicatedStreams =
-        [OrdersStream, "ORDERS_DLQ", "ORDERS_ADVISORIES", "KV_idempotency-keys"];
+        [OrdersStream, BrokerProbe.DeadLetterStream, BrokerProbe.AdvisoryStream, "KV_idempotency-keys"];
 
     private static readonly string[] Durables = [PaymentConsumers.Processor, NotificationConsumers.Paid, NotificationConsumers.Failed];
 

@@ -127,7 +127,7 @@ public sealed class DeadLetterReplayTests : OrderHostFixture
         {
             var json = detail.Json();
             Assert.That(json.GetProperty("reason").GetString(), Does.Contain("max deliveries"), detail.ToString());
-            Assert.That(json.GetProperty("subject").GetString(), Is.EqualTo($"dlq.orders.{json.GetProperty("streamSequence").GetUInt64()}.created.{orderId:D}"), "filed under the original sequence: " + detail);
+            Assert.That(json.GetProperty("subject").GetString(), Is.EqualTo(DeadLetterSubject.Entry(json.GetProperty("streamSequence").GetUInt64(), Created, orderId)), "filed under the original sequence: " + detail);
             Assert.That(json.GetProperty("deliveries").GetUInt64(), Is.EqualTo((ulong)MaxDeliver), detail.ToString());
             Assert.That(json.GetProperty("streamSequence").GetUInt64(), Is.GreaterThan(0UL), detail.ToString());
         }

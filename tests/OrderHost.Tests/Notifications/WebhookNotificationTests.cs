@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Notifications;
@@ -129,7 +130,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
         var audit = await PipelineAudit.TakeSettledAsync(Broker, TimeSpan.FromSeconds(60));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await Broker.CountAsync("dlq.orders.*.paid.*", BrokerProbe.DeadLetterStream), Is.Zero, "dead letters of orders.paid");
+            Assert.That(await Broker.CountAsync(DeadLetterSubject.OfStep(PaymentEvents.Succeeded.Subject), BrokerProbe.DeadLetterStream), Is.Zero, "dead letters of orders.paid");
             Assert.That(orderIds.Select(id => CallsFor(id).Select(c => c.Id).Distinct().Count()), Is.All.EqualTo(1), "one webhook id per order over every attempt");
         }
 
@@ -143,7 +144,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
 
         var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         var letter = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync("dlq.orders.*.paid.*", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            async () => (await Broker.ReadMessagesAsync(DeadLetterSubject.OfStep(PaymentEvents.Succeeded.Subject), BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
             m => m is not null,
             "the notifier-paid dead letter of the refused notification",
             TimeSpan.FromSeconds(30));

@@ -19,8 +19,6 @@ namespace OrderHost.Tests.Security;
 [TestFixture]
 public sealed class PermissionDenialTests
 {
-    private const string Stream = "ORDERS";
-    private const string PaymentProcessor = PaymentConsumers.Processor;
     private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
     private SecureNatsServer? _server;
     private BrokerProbe? _operator;
@@ -48,7 +46,7 @@ public sealed class PermissionDenialTests
             OrderCreatedEvents.Bytes(OrderCreatedEvents.Version2(waiting, OrderBodies.UniqueCustomerId(), 5m)),
             OrderCreatedEvents.Headers(waiting));
         await Eventually.True(
-            async () => await Operator.FindConsumerAsync(PaymentProcessor) is { NumPending: > 0 },
+            async () => await Operator.FindConsumerAsync(PaymentConsumers.Processor) is { NumPending: > 0 },
             "an orders.created pending on payment-processor");
     }
 
@@ -89,12 +87,12 @@ public sealed class PermissionDenialTests
     [Test]
     public async Task Notifications_user_cannot_pull_from_payment_processor_and_its_delivered_count_is_unchanged()
     {
-        var before = (await Operator.FindConsumerAsync(PaymentProcessor))!;
+        var before = (await Operator.FindConsumerAsync(PaymentConsumers.Processor))!;
         Assert.That(before.NumPending, Is.GreaterThan(0), "something to pull, so a successful pull would show");
         await using var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
 
         var pulled = await TryPullOneAsync(notifications, ShippedPermissions.Notifications);
-        var lookup = await TryAsync(() => notifications.JetStream.GetConsumerAsync(Stream, PaymentProcessor).AsTask());
+        var lookup = await TryAsync(() => notifications.JetStream.GetConsumerAsync(BrokerProbe.OrdersStream, PaymentConsumers.Processor).AsTask());
 
         using (Assert.EnterMultipleScope())
         {
@@ -103,7 +101,7 @@ public sealed class PermissionDenialTests
         }
 
         await notifications.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.CONSUMER.MSG.NEXT.ORDERS.payment-processor\"");
-        var after = (await Operator.FindConsumerAsync(PaymentProcessor))!;
+        var after = (await Operator.FindConsumerAsync(PaymentConsumers.Processor))!;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(after.Delivered.ConsumerSeq, Is.EqualTo(before.Delivered.ConsumerSeq), "payment-processor delivered count");
@@ -120,8 +118,8 @@ public sealed class PermissionDenialTests
     public async Task A_module_writes_dead_letter_entries_but_not_the_settled_markers_that_would_stop_them()
     {
         var sequence = ulong.MaxValue - (ulong)Random.Shared.Next(1, 1_000_000);
-        var marker = $"dlq.orders.{sequence}.settled";
-        var entry = $"dlq.orders.{sequence}.paid.{Guid.CreateVersion7():D}";
+        var marker = DeadLetterSubject.Settled(sequence);
+        var entry = DeadLetterSubject.Entry(sequence, PaymentEvents.Succeeded.Subject, Guid.CreateVersion7());
         await using var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
 
         var markerOutcome = await TryPublishAsync(notifications, marker);
@@ -145,7 +143,7 @@ public sealed class PermissionDenialTests
     {
         await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
         await using var orders = await _permissions.ConnectAsync(Server, ShippedPermissions.Orders);
-        var history = $"orders.*.{_paidOrderId:D}";
+        var history = OrderHistory.Filter(_paidOrderId);
 
         var store = await TryAsync(() => payments.KeyValue.GetStoreAsync("idempotency-keys").AsTask());
         var directGet = await TryRequestAsync(payments, "$JS.API.DIRECT.GET.KV_idempotency-keys", Encoding.UTF8.GetBytes("{\"last_by_subj\":\"$KV.idempotency-keys.x\"}"));
@@ -211,7 +209,7 @@ public sealed class PermissionDenialTests
         var inbox = $"{user.InboxPrefix}.pull.{Guid.NewGuid():N}";
         await using var replies = await client.Connection.SubscribeCoreAsync(inbox, serializer: NatsRawSerializer<byte[]>.Default);
         await client.Connection.PublishAsync(
-            $"$JS.API.CONSUMER.MSG.NEXT.{Stream}.{PaymentProcessor}",
+            $"$JS.API.CONSUMER.MSG.NEXT.{BrokerProbe.OrdersStream}.{PaymentConsumers.Processor}",
             Encoding.UTF8.GetBytes("{\"batch\":1,\"no_wait\":true}"),
             replyTo: inbox,
             serializer: NatsRawSerializer<byte[]>.Default);

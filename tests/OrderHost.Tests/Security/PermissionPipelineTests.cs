@@ -7,6 +7,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using OrderHost.Messaging;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
@@ -91,7 +92,7 @@ public sealed class PermissionPipelineTests
 
         // payment-processor writes as orderhost-payments.
         var letters = await Eventually.Until(
-            async () => (await _operator.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
+            async () => (await _operator.ReadMessagesAsync(DeadLetterSubject.OfStep(OrderEvents.Created.Subject), BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
             list => list.Count == CreatedConsumers.Length,
             "a dead letter from payment-processor",
             Patience);
@@ -124,7 +125,7 @@ public sealed class PermissionPipelineTests
         await using (var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications))
         {
             var ack = await notifications.JetStream.PublishAsync(
-                $"dlq.orders.{ulong.MaxValue}.paid.{forged:D}",
+                DeadLetterSubject.Entry(ulong.MaxValue, PaymentEvents.Succeeded.Subject, forged),
                 Encoding.UTF8.GetBytes(paid.ToJsonString()),
                 NatsRawSerializer<byte[]>.Default,
                 headers: new NatsHeaders { [MessageHeaders.DeadLetterReason] = "handler failed", [MessageHeaders.DeadLetterConsumer] = NotificationConsumers.Paid });
