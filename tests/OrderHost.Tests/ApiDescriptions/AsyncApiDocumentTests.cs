@@ -21,24 +21,11 @@ namespace OrderHost.Tests.ApiDescriptions;
 public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocument.Path)
 {
     private static readonly TimeSpan Completion = TimeSpan.FromSeconds(30);
-    private WebhookReceiver? _receiver;
 
-    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
-    {
-        ["Notifications:Webhook:Url"] = _receiver!.Url.ToString(),
-        ["Notifications:Webhook:Secret"] = "asyncapi-test-secret",
-    };
+    protected override bool PostsWebhooks => true;
 
-    protected override async Task BeforeHostStartsAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopReceiverAsync()
-    {
-        if (_receiver is not null)
-        {
-            await _receiver.DisposeAsync();
-        }
-    }
+    protected override IReadOnlyDictionary<string, string?>? HostSettings
+        => new Dictionary<string, string?> { ["Notifications:Webhook:Secret"] = "asyncapi-test-secret" };
 
     [Test]
     public void The_checked_in_copy_is_what_the_contracts_generate_and_what_isServed()
@@ -138,7 +125,7 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
         var paid = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         var failed = await Host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
         var ids = new[] { $"{paid:D}.paid", $"{failed:D}.failed" };
-        await Eventually.True(() => Task.FromResult(ids.All(id => _receiver!.Calls.Any(c => c.Id == id))), "a webhook call for each order", Completion);
+        await Eventually.True(() => Task.FromResult(ids.All(id => Webhooks.Calls.Any(c => c.Id == id))), "a webhook call for each order", Completion);
 
         var message = Document["components"]!["messages"]!["NotificationWebhook"]!;
         var payload = Build(message["payload"]!);
@@ -147,7 +134,7 @@ public sealed class AsyncApiDocumentTests() : ServedDocumentFixture(AsyncApiDocu
         using (Assert.EnterMultipleScope())
         {
             Assert.That(described, Is.EquivalentTo(SentHeaders), "the document describes exactly the headers the sender sets");
-            foreach (var call in _receiver!.Calls.Where(c => ids.Contains(c.Id)))
+            foreach (var call in Webhooks.Calls.Where(c => ids.Contains(c.Id)))
             {
                 var sent = new JsonObject { ["webhook-id"] = call.Id, ["webhook-timestamp"] = call.Timestamp, ["webhook-signature"] = call.Signature };
                 Assert.That(Errors(payload, JsonDocument.Parse(call.Body).RootElement), Is.Empty, $"body of {call.Id}: {call.Body}");

@@ -12,7 +12,6 @@ public abstract class ConsoleFixture : OrderHostFixture
 {
     protected const string ApiKey = "console-operator-key";
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private WebhookReceiver? _webhooks;
     private HeadlessChromium? _browser;
 
     protected Uri ConsoleUrl(string path = "") => new(Host.Api.BaseAddress, "/admin/console" + path);
@@ -22,26 +21,18 @@ public abstract class ConsoleFixture : OrderHostFixture
 
     protected bool RefuseWebhooks { get; set; }
 
+    protected override bool PostsWebhooks => true;
+
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
         ["Admin:ApiKey"] = ApiKey,
         ["Admin:Console:SampleInterval"] = "00:00:01",
-        ["Notifications:Webhook:Url"] = _webhooks!.Url.ToString(),
     };
 
-    protected override async Task BeforeHostStartsAsync()
-    {
-        _webhooks = await WebhookReceiver.StartAsync();
-        _webhooks.Behaviour = (_, _) => (RefuseWebhooks ? StatusCodes.Status410Gone : StatusCodes.Status204NoContent, TimeSpan.Zero);
-    }
+    [OneTimeSetUp]
+    public void AnswerAsRefuseWebhooksSays()
+        => Webhooks.Behaviour = (_, _) => (RefuseWebhooks ? StatusCodes.Status410Gone : StatusCodes.Status204NoContent, TimeSpan.Zero);
 
     [OneTimeTearDown]
-    public async Task StopBrowserAndReceiverAsync()
-    {
-        _browser?.Dispose();
-        if (_webhooks is not null)
-        {
-            await _webhooks.DisposeAsync();
-        }
-    }
+    public void StopBrowser() => _browser?.Dispose();
 }
