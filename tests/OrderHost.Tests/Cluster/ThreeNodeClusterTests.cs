@@ -357,7 +357,12 @@ public sealed class ThreeNodeClusterTests : ClusterHostFixture
     /// <summary>Every entry of ORDERS_DLQ (the cluster is this fixture's own, so every entry is this test's).</summary>
     private async Task<IReadOnlyList<string>> DeadLettersAsync()
     {
-        var stream = await Broker.JetStream.GetStreamAsync(BrokerProbe.DeadLetterStream);
+        // Right after a kill the stream may still be electing a leader (it may have led on the killed node): ask until it answers.
+        var stream = await Eventually.Until(
+            () => Broker.JetStream.GetStreamAsync(BrokerProbe.DeadLetterStream).AsTask(),
+            _ => true,
+            $"{BrokerProbe.DeadLetterStream} to answer stream info",
+            LoadPhaseTimeout);
         var count = stream.Info.State?.Messages ?? 0;
         var entries = new List<string>();
         if (count == 0)
