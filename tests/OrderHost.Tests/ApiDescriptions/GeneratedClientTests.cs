@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrderHost.Orders.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.ApiDescriptions;
@@ -16,7 +17,7 @@ public sealed class GeneratedClientTests() : ServedDocumentFixture("/swagger/v1/
     [Test]
     public async Task A_generated_client_places_an_order_reads_it_back_and_reads_a_400()
     {
-        var (folder, failure) = await KiotaClient.GenerateAndBuildAsync(new Uri(HostUnderTest.Api.BaseAddress, "/swagger/v1/swagger.json"));
+        var (folder, failure) = await KiotaClient.GenerateAndBuildAsync(new Uri(Host.Api.BaseAddress, "/swagger/v1/swagger.json"));
         Assert.That(folder, Is.Not.Null, failure);
         var models = Directory.EnumerateFiles(Path.Combine(folder!, KiotaClient.ClientFolder, "Models"), "*.cs").Select(Path.GetFileNameWithoutExtension).ToList();
         Assert.That(models, Is.SupersetOf(ContractModels), "generated model names");
@@ -25,7 +26,7 @@ public sealed class GeneratedClientTests() : ServedDocumentFixture("/swagger/v1/
         var customerId = $"c-kiota-{Guid.NewGuid():N}";
         var idempotencyKey = $"kiota-{Guid.NewGuid():N}";
         var correlationId = $"corr-kiota-{Guid.NewGuid():N}";
-        var (exitCode, output) = await KiotaClient.RunAsync(folder!, HostUnderTest.Api.BaseAddress.ToString().TrimEnd('/'), customerId, idempotencyKey, correlationId);
+        var (exitCode, output) = await KiotaClient.RunAsync(folder!, Host.Api.BaseAddress.ToString().TrimEnd('/'), customerId, idempotencyKey, correlationId);
         Assert.That(exitCode, Is.Zero, output);
         var seen = JsonNode.Parse(output.Split('\n').Last(l => l.StartsWith('{')))!;
         var orderId = Guid.Parse((string)seen["placedOrderId"]!);
@@ -33,8 +34,8 @@ public sealed class GeneratedClientTests() : ServedDocumentFixture("/swagger/v1/
         // The host got both headers under the designed names: the key finds the same order, the id is in its event.
         var sameOrder = OrderBodies.OneLine(19.99m, quantity: 2, customerId: customerId);
         sameOrder["currency"] = "USD";
-        var again = await HostUnderTest.Api.PostOrderAsync(sameOrder, idempotencyKey: idempotencyKey);
-        var created = await Broker.ReadForOrderAsync("orders.created", orderId);
+        var again = await Host.Api.PostOrderAsync(sameOrder, idempotencyKey: idempotencyKey);
+        var created = await Broker.ReadForOrderAsync(OrderEvents.Created.Subject, orderId);
         using (Assert.EnterMultipleScope())
         {
             Assert.That((string?)seen["placedStatus"], Is.EqualTo("accepted"));

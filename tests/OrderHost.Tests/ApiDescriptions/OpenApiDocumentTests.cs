@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.ApiDescriptions;
@@ -137,7 +138,7 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
         var body = OrderBodies.Paid();
         body[field] = "from-the-body";
 
-        var response = await HostUnderTest.Api.PostOrderAsync(body, idempotencyKey: "header-key-" + Guid.NewGuid().ToString("N"));
+        var response = await Host.Api.PostOrderAsync(body, idempotencyKey: "header-key-" + Guid.NewGuid().ToString("N"));
 
         ProblemDetailsAssert.HasFieldError(response, field);
     }
@@ -178,7 +179,7 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
     [Test]
     public async Task A_header_error_is_named_as_the_header_is_spelled()
     {
-        var response = await HostUnderTest.Api.PostOrderAsync(OrderBodies.Paid(), idempotencyKey: "not a key");
+        var response = await Host.Api.PostOrderAsync(OrderBodies.Paid(), idempotencyKey: "not a key");
 
         Assert.That(response.ErrorFields(), Is.EqualTo(IdempotencyKeyOnly), $"{response}");
     }
@@ -187,9 +188,7 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
     [TestCase("{}", "fromSequence", TestName = "An operator body that says neither is a 400 whose errors array names the fields")]
     public async Task The_operator_API_answers_a_400_with_the_documented_errors_array(string body, string field)
     {
-        using var admin = new AdminApiClient(HostUnderTest.Api.BaseAddress);
-
-        var response = await admin.ReplayConsumerAsync("payment-processor", body, ApiKey);
+        var response = await Admin.ReplayConsumerAsync(PaymentConsumers.Processor, body, ApiKey);
 
         ProblemDetailsAssert.HasStatus(response, System.Net.HttpStatusCode.BadRequest);
         var errors = response.Json().GetProperty("errors");

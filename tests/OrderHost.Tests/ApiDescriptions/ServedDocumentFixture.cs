@@ -5,35 +5,22 @@ using OrderHost.Tests.Infrastructure;
 namespace OrderHost.Tests.ApiDescriptions;
 
 /// <summary>A running host and one API description it serves, fetched once for the fixture's tests.</summary>
-public abstract class ServedDocumentFixture(string path, IReadOnlyDictionary<string, string?>? settings = null) : NatsServerFixture
+public abstract class ServedDocumentFixture(string path, IReadOnlyDictionary<string, string?>? settings = null) : OrderHostFixture
 {
-    protected RunningOrderHost HostUnderTest { get; private set; } = null!;
-
     /// <summary>The document as served, byte for byte, for the validators.</summary>
     protected string Served { get; private set; } = string.Empty;
 
     protected JsonNode Document { get; private set; } = new JsonObject();
 
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => settings;
+
     [OneTimeSetUp]
     public async Task FetchDocumentAsync()
     {
-        HostUnderTest = await RunningOrderHost.StartAsync(Server, await SettingsAsync());
-        var response = await HostUnderTest.Api.GetAsync(path);
+        var response = await Host.Api.GetAsync(path);
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), $"{response}");
         Served = response.Body;
         Document = JsonNode.Parse(Served)!;
-    }
-
-    /// <summary>The host's settings on top of the test defaults; a fixture may start what they point at first.</summary>
-    protected virtual Task<IReadOnlyDictionary<string, string?>?> SettingsAsync() => Task.FromResult(settings);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (HostUnderTest is not null)
-        {
-            await HostUnderTest.DisposeAsync();
-        }
     }
 
     /// <summary>Writes the served document to a file of the test's own, for a validator run as a process.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
@@ -21,7 +22,7 @@ namespace OrderHost.Tests.Cluster;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class NetworkFaultTests
+public sealed class NetworkFaultTests : ClusterHostFixture
 {
     private const int Workers = 4;
 
@@ -43,81 +44,35 @@ public sealed class NetworkFaultTests
     private readonly CountingNotificationSender _sender = new();
     private readonly List<TcpFaultProxy> _proxies = [];
     private readonly HashSet<Guid> _accepted = [];
-    private ClusterOnLoopback? _cluster;
-    private BrokerProbe? _broker;
-    private RunningOrderHost? _host;
-
-    private ClusterOnLoopback NatsCluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
-
-    private BrokerProbe Broker => _broker ?? throw new InvalidOperationException("The cluster is not started.");
-
-    private RunningOrderHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
 
     private TimeSpan DetectionTime => Host.Services.GetRequiredService<IOptions<NatsOptions>>().Value.FailureDetectionTime;
 
-    [OneTimeSetUp]
-    public async Task StartClusterProxiesAndHostAsync()
+    protected override bool NoAdvertise => true;
+
+    protected override string HostNatsUrl => string.Join(',', _proxies.Select(p => p.Url));
+
+    // Production nak delays, so an election cannot use up deliveries; a shorter AckWait, so a delivery
+    // lost with a black-holed socket comes back within the test's patience.
+    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>
     {
-        try
-        {
-            _cluster = await ClusterOnLoopback.StartAsync(3, noAdvertise: true);
-        }
-        catch (InvalidOperationException ex)
-        {
-            Assert.Fail($"Cannot start the 3-node nats-server cluster: {ex.Message}");
-        }
+        ["Nats:Consumers:NakDelays:0"] = "00:00:01",
+        ["Nats:Consumers:NakDelays:1"] = "00:00:05",
+        ["Nats:Consumers:NakDelays:2"] = "00:00:30",
+        ["Nats:Consumers:AckWait"] = "00:00:10",
+        ["Logging:LogLevel:OrderHost.Messaging.Connection"] = "Information",
+    };
 
-        _proxies.AddRange(NatsCluster.Nodes.Select(n => TcpFaultProxy.Start(n.Port)));
-        _broker = new BrokerProbe(NatsCluster.Urls);
-        _host = await RunningOrderHost.StartAsync(
-            string.Join(',', _proxies.Select(p => p.Url)),
-            new Dictionary<string, string?>
-            {
-                ["Nats:Replicas"] = "3",
+    protected override Action<WebApplicationBuilder>? ConfigureHost => TestServices.With(_gateway, _sender);
 
-                // Production nak delays, so an election cannot use up deliveries; a shorter AckWait, so a delivery
-                // lost with a black-holed socket comes back within the test's patience.
-                ["Nats:Consumers:NakDelays:0"] = "00:00:01",
-                ["Nats:Consumers:NakDelays:1"] = "00:00:05",
-                ["Nats:Consumers:NakDelays:2"] = "00:00:30",
-                ["Nats:Consumers:AckWait"] = "00:00:10",
-                ["Logging:LogLevel:OrderHost.Messaging.Connection"] = "Information",
-            },
-            TestServices.With(_gateway, _sender),
-            readyTimeout: TimeSpan.FromSeconds(60));
-    }
+    protected override void BeforeHostStarts() => _proxies.AddRange(NatsCluster.Nodes.Select(n => TcpFaultProxy.Start(n.Port)));
 
-    [OneTimeTearDown]
-    public async Task StopEverythingAsync()
+    protected override void EndFaults() => _proxies.ForEach(p => p.Heal());
+
+    protected override async ValueTask AfterHostStoppedAsync()
     {
-        foreach (var proxy in _proxies)
-        {
-            proxy.Heal();
-        }
-
-        foreach (var node in _cluster?.Nodes.Where(n => n.IsRunning) ?? [])
-        {
-            PosixSignal.Resume(node.ProcessId!.Value);
-        }
-
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
         foreach (var proxy in _proxies)
         {
             await proxy.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
         }
     }
 
@@ -184,26 +139,26 @@ public sealed class NetworkFaultTests
     private async Task<TimeSpan> MeasureFailoverAsync(string fault, Action inject)
     {
         var clock = Stopwatch.StartNew();
-        await using var load = OrderLoad.Start(Host.Api, $"c-net-{Guid.NewGuid():N}", clock, Workers, Pace);
+        await using var load = Load(clock);
         await Task.Delay(LoadBeforeFault);
         var droppedBefore = await DroppedMessagesAsync();
 
         var faultAt = clock.Elapsed;
         inject();
         await load.WaitUntilAsync(
-            a => a.Count(x => x.IsAccepted && x.Sent >= faultAt) >= Workers,
+            a => a.Count(x => x.Accepted && x.StartedAt >= faultAt) >= Workers,
             "orders accepted again after the fault",
             RecoveryTimeout);
         await Task.Delay(LoadAfterFailover);
         var attempts = await load.StopAsync();
 
-        var window = attempts.Where(a => a.IsAccepted && a.Sent >= faultAt).Min(a => a.Answered) - faultAt;
-        var during = attempts.Where(a => a.Answered >= faultAt && a.Sent <= faultAt + window).ToList();
+        var window = attempts.Where(a => a.Accepted && a.StartedAt >= faultAt).Min(a => a.EndedAt) - faultAt;
+        var during = attempts.Where(a => a.EndedAt >= faultAt && a.StartedAt <= faultAt + window).ToList();
         Remember(attempts);
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             {fault} (detection time {DetectionTime.TotalSeconds:0.#} s): no order accepted for {window.TotalSeconds:0.00} s;
-              POSTs {attempts.Count}: 202 {attempts.Count(a => a.IsAccepted)}, 503 {attempts.Count(a => a.Status == HttpStatusCode.ServiceUnavailable)}, other {attempts.Count(a => !a.IsAccepted && a.Status is not null and not HttpStatusCode.ServiceUnavailable)}, transport errors {attempts.Count(a => a.Status is null)};
-              POSTs in flight in the window: {during.Count}, accepted {during.Count(a => a.IsAccepted)}, slowest answer {(during.Count == 0 ? 0 : during.Max(a => (a.Answered - a.Sent).TotalSeconds)):0.00} s
+              POSTs {attempts.Count}: 202 {attempts.Count(a => a.Accepted)}, 503 {attempts.Count(a => a.Status == HttpStatusCode.ServiceUnavailable)}, other {attempts.Count(a => !a.Accepted && a.Status is not null and not HttpStatusCode.ServiceUnavailable)}, transport errors {attempts.Count(a => a.Status is null)};
+              POSTs in flight in the window: {during.Count}, accepted {during.Count(a => a.Accepted)}, slowest answer {(during.Count == 0 ? 0 : during.Max(a => a.Elapsed.TotalSeconds)):0.00} s
             """));
         AssertOnlyAcceptedOrUnavailable(attempts);
         Assert.That(await DroppedMessagesAsync() - droppedBefore, Is.Zero, "deliveries dropped in the client (orderhost_client_dropped_messages_total)");
@@ -215,7 +170,7 @@ public sealed class NetworkFaultTests
     {
         var clock = Stopwatch.StartNew();
         await using var readiness = new ReadinessTimeline(Host.Api, clock, TimeSpan.FromMilliseconds(250));
-        await using var load = OrderLoad.Start(Host.Api, $"c-out-{Guid.NewGuid():N}", clock, Workers, Pace);
+        await using var load = Load(clock);
         await Task.Delay(LoadBeforeFault);
         var droppedBefore = await DroppedMessagesAsync();
 
@@ -233,7 +188,7 @@ public sealed class NetworkFaultTests
         }
 
         await load.WaitUntilAsync(
-            a => a.Count(x => x.IsAccepted && x.Sent >= endedAt) >= Workers,
+            a => a.Count(x => x.Accepted && x.StartedAt >= endedAt) >= Workers,
             "orders accepted again after the outage",
             RecoveryTimeout);
         var readyAgain = await Eventually.Until(
@@ -246,10 +201,10 @@ public sealed class NetworkFaultTests
 
         var notReadyFrom = readiness.Between(faultAt, endedAt).FirstOrDefault(s => !s.Ready)?.At - faultAt;
         var mustBeFalse = readiness.Between(faultAt + DetectionTime + ReadinessProbeSlack, endedAt);
-        var acceptedDuring = attempts.Where(a => a.IsAccepted && a.Answered > faultAt + DetectionTime + ReadinessProbeSlack && a.Answered < endedAt).ToList();
+        var acceptedDuring = attempts.Where(a => a.Accepted && a.EndedAt > faultAt + DetectionTime + ReadinessProbeSlack && a.EndedAt < endedAt).ToList();
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             {fault}: readiness false {notReadyFrom?.TotalSeconds:0.0} s after the fault ({readiness.Between(faultAt, endedAt).Count(s => !s.Ready)} of {readiness.Between(faultAt, endedAt).Count} answers during it not ready), ready again {(readyAgain!.At - endedAt).TotalSeconds:0.0} s after it ended;
-              POSTs {attempts.Count}: 202 {attempts.Count(a => a.IsAccepted)} ({acceptedDuring.Count} answered during the outage), 503 {attempts.Count(a => a.Status == HttpStatusCode.ServiceUnavailable)}, transport errors {attempts.Count(a => a.Status is null)}; first 202 after the end {(attempts.Where(a => a.IsAccepted && a.Sent >= endedAt).Min(a => a.Answered) - endedAt).TotalSeconds:0.00} s
+              POSTs {attempts.Count}: 202 {attempts.Count(a => a.Accepted)} ({acceptedDuring.Count} answered during the outage), 503 {attempts.Count(a => a.Status == HttpStatusCode.ServiceUnavailable)}, transport errors {attempts.Count(a => a.Status is null)}; first 202 after the end {(attempts.Where(a => a.Accepted && a.StartedAt >= endedAt).Min(a => a.EndedAt) - endedAt).TotalSeconds:0.00} s
               e.g. {(readiness.Between(faultAt, endedAt) is [.., var last] ? last.Detail : "no answer")}
               after it: {string.Join(" | ", readiness.Between(endedAt, readyAgain.At).Select(s => s.Detail).Distinct().Take(4))}
             """));
@@ -266,9 +221,11 @@ public sealed class NetworkFaultTests
         await AssertEverythingCompletedOnceAsync();
     }
 
+    private OrderLoad Load(Stopwatch clock) => new OrderLoad(Host.Api, Workers) { Pace = Pace, Clock = clock, FailsPayment = _ => false }.Start();
+
     private void Remember(IEnumerable<LoadAttempt> attempts)
     {
-        foreach (var attempt in attempts.Where(a => a.IsAccepted))
+        foreach (var attempt in attempts.Where(a => a.Accepted))
         {
             _accepted.Add(attempt.OrderId!.Value);
         }
@@ -291,7 +248,7 @@ public sealed class NetworkFaultTests
 
     private static void AssertOnlyAcceptedOrUnavailable(IEnumerable<LoadAttempt> attempts)
         => Assert.That(
-            attempts.Where(a => !a.IsAccepted && a.Status is not null and not HttpStatusCode.ServiceUnavailable).Select(a => a.Error),
+            attempts.Where(a => !a.Accepted && a.Status is not null and not HttpStatusCode.ServiceUnavailable).Select(a => a.Error),
             Is.Empty,
             "answers other than 202 and 503");
 

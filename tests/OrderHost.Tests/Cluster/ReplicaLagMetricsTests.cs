@@ -9,7 +9,7 @@ namespace OrderHost.Tests.Cluster;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ReplicaLagMetricsTests
+public sealed class ReplicaLagMetricsTests : ClusterHostFixture
 {
     private const int Messages = 30;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -24,52 +24,20 @@ public sealed class ReplicaLagMetricsTests
 
     private static readonly string[] RunningNodes = ["n1", "n2"];
 
-    private ClusterOnLoopback? _cluster;
-    private RunningOrderHost? _host;
+    // The host talks to n1 and n2 only, so freezing n3 never stalls its own connections.
+    protected override string HostNatsUrl => string.Join(',', NatsCluster.Nodes.Take(2).Select(n => n.Url));
 
-    [OneTimeSetUp]
-    public async Task StartClusterAndHostAsync()
+    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>
     {
-        try
-        {
-            _cluster = await ClusterOnLoopback.StartAsync(3);
-        }
-        catch (InvalidOperationException ex)
-        {
-            Assert.Fail($"Cannot start the 3-node nats-server cluster: {ex.Message}");
-        }
-
-        // The host talks to n1 and n2 only, so freezing n3 never stalls its own connections.
-        _host = await RunningOrderHost.StartAsync(
-            string.Join(',', _cluster!.Nodes.Take(2).Select(n => n.Url)),
-            new Dictionary<string, string?>
-            {
-                ["Nats:Replicas"] = "3",
-                ["Nats:StatsInterval"] = "00:00:00.250",
-                ["Nats:MonitoringUrl"] = string.Join(',', _cluster.Nodes.Select(n => $"http://127.0.0.1:{n.MonitoringPort}")),
-            },
-            readyTimeout: Patience);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+        ["Nats:StatsInterval"] = "00:00:00.250",
+        ["Nats:MonitoringUrl"] = string.Join(',', NatsCluster.Nodes.Select(n => $"http://127.0.0.1:{n.MonitoringPort}")),
+    };
 
     [Test]
     public async Task A_paused_follower_shows_as_a_rising_replica_lag_and_catches_up_to_zero()
     {
-        var cluster = _cluster!;
-        var api = _host!.Api;
+        var cluster = NatsCluster;
+        var api = Host.Api;
         var paused = cluster.Node("n3");
         await using var broker = new BrokerProbe(cluster.Node("n1").Url);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using NATS.Client.JetStream.Models;
 using OrderHost.Messaging.Configuration;
@@ -20,10 +21,9 @@ namespace OrderHost.Tests.Cluster;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ThreeNodeClusterTests
+public sealed class ThreeNodeClusterTests : ClusterHostFixture
 {
     private const string OrdersStream = BrokerProbe.OrdersStream;
-    private const int Nodes = 3;
     private const int Workers = 4;
     private const int AcceptedBeforeKill = 40;
     private const int AcceptedAfterKill = 40;
@@ -39,77 +39,23 @@ public sealed class ThreeNodeClusterTests
 
     /// <summary>The streams OrderHost provisions: ORDERS, its dead letters and advisories, and the idempotency-keys bucket.</summary>
     private static readonly string[] ReplicatedStreams =
-        [OrdersStream, "ORDERS_DLQ", "ORDERS_ADVISORIES", "KV_idempotency-keys"];
+        [OrdersStream, BrokerProbe.DeadLetterStream, BrokerProbe.AdvisoryStream, "KV_idempotency-keys"];
 
     private static readonly string[] Durables = [PaymentConsumers.Processor, NotificationConsumers.Paid, NotificationConsumers.Failed];
 
     private readonly CountingPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
-    private ClusterOnLoopback? _cluster;
-    private BrokerProbe? _broker;
-    private RunningOrderHost? _host;
 
-    private ClusterOnLoopback NatsCluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
-
-    private BrokerProbe Broker => _broker ?? throw new InvalidOperationException("The cluster is not started.");
-
-    private RunningOrderHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
-
-    [OneTimeSetUp]
-    public async Task StartClusterAndHostAsync()
+    // The production nak delays (1 s, 5 s, 30 s): with 100 ms a handler whose publish finds ORDERS
+    // without a leader would use up its 5 deliveries within the election and be dead-lettered.
+    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>
     {
-        try
-        {
-            _cluster = await ClusterOnLoopback.StartAsync(Nodes);
-        }
-        catch (InvalidOperationException ex)
-        {
-            Assert.Fail($"Cannot start the 3-node nats-server cluster: {ex.Message}");
-        }
+        ["Nats:Consumers:NakDelays:0"] = "00:00:01",
+        ["Nats:Consumers:NakDelays:1"] = "00:00:05",
+        ["Nats:Consumers:NakDelays:2"] = "00:00:30",
+    };
 
-        Assert.That(NatsCluster.Version, Is.GreaterThanOrEqualTo(NatsServerBinary.MinimumVersion), "nats-server version");
-        TestContext.Progress.WriteLine($"cluster {NatsCluster.Name}: {string.Join("; ", NatsCluster.Nodes)}");
-        _broker = new BrokerProbe(NatsCluster.Urls);
-        _host = await RunningOrderHost.StartAsync(
-            NatsCluster.Urls,
-            new Dictionary<string, string?>
-            {
-                ["Nats:Replicas"] = NatsCluster.Nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-
-                // The production nak delays (1 s, 5 s, 30 s): with 100 ms a handler whose publish finds ORDERS
-                // without a leader would use up its 5 deliveries within the election and be dead-lettered.
-                ["Nats:Consumers:NakDelays:0"] = "00:00:01",
-                ["Nats:Consumers:NakDelays:1"] = "00:00:05",
-                ["Nats:Consumers:NakDelays:2"] = "00:00:30",
-            },
-            TestServices.With(_gateway, _sender),
-            readyTimeout: TimeSpan.FromSeconds(60));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopEverythingAsync()
-    {
-        if (_host is not null)
-        {
-            // Every node back first: a host stopping against a missing node waits out request timeouts.
-            foreach (var node in _cluster?.Nodes.Where(n => !n.IsRunning) ?? [])
-            {
-                node.Start();
-            }
-
-            await _host.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost => TestServices.With(_gateway, _sender);
 
     [Test]
     [Order(1)]
@@ -151,8 +97,8 @@ public sealed class ThreeNodeClusterTests
         var clock = Stopwatch.StartNew();
 
         // 1. Load, then SIGKILL the node leading ORDERS while it runs.
-        await using var load = OrderLoad.Start(Host.Api, customerId, clock, Workers, Pace);
-        await load.WaitUntilAsync(a => a.Count(x => x.IsAccepted) >= AcceptedBeforeKill, $"{AcceptedBeforeKill} orders accepted before the kill", LoadPhaseTimeout);
+        await using var load = new OrderLoad(Host.Api, Workers) { CustomerId = customerId, Pace = Pace, Clock = clock, FailsPayment = _ => false }.Start();
+        await load.WaitUntilAsync(a => a.Count(x => x.Accepted) >= AcceptedBeforeKill, $"{AcceptedBeforeKill} orders accepted before the kill", LoadPhaseTimeout);
 
         var before = (await Broker.JetStream.GetStreamAsync(OrdersStream)).Info;
         var victim = NatsCluster.Node(before.Cluster?.Leader ?? throw new AssertionException("ORDERS has no leader before the kill"));
@@ -176,18 +122,18 @@ public sealed class ThreeNodeClusterTests
         var (canaryId, canaryAccepted, canaryCompleted) = await canary;
         var failover = canaryCompleted - killedAt;
         await load.WaitUntilAsync(
-            a => a.Count(x => x.IsAccepted && x.Sent > killedAt) >= AcceptedAfterKill,
+            a => a.Count(x => x.Accepted && x.StartedAt > killedAt) >= AcceptedAfterKill,
             $"{AcceptedAfterKill} orders accepted after the kill",
             LoadPhaseTimeout);
         var attempts = await load.StopAsync();
 
-        var accepted = attempts.Where(a => a.IsAccepted).Select(a => a.OrderId!.Value).Append(canaryId).ToHashSet();
-        var firstAcceptedAfterKill = attempts.Where(a => a.IsAccepted && a.Sent > killedAt).Min(a => a.Answered) - killedAt;
-        var refusals = attempts.Where(a => !a.IsAccepted).ToList();
+        var accepted = attempts.Where(a => a.Accepted).Select(a => a.OrderId!.Value).Append(canaryId).ToHashSet();
+        var firstAcceptedAfterKill = attempts.Where(a => a.Accepted && a.StartedAt > killedAt).Min(a => a.EndedAt) - killedAt;
+        var refusals = attempts.Where(a => !a.Accepted).ToList();
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-            POSTs: {attempts.Count + 1} ({Workers} workers + canary): 202 {accepted.Count} ({attempts.Count(a => a.IsAccepted && a.Sent < killedAt)} before the kill, {accepted.Count - attempts.Count(a => a.IsAccepted && a.Sent < killedAt)} after),
+            POSTs: {attempts.Count + 1} ({Workers} workers + canary): 202 {accepted.Count} ({attempts.Count(a => a.Accepted && a.StartedAt < killedAt)} before the kill, {accepted.Count - attempts.Count(a => a.Accepted && a.StartedAt < killedAt)} after),
               503 {refusals.Count(a => a.Status == HttpStatusCode.ServiceUnavailable)}, other statuses {refusals.Count(a => a.Status is not null && a.Status != HttpStatusCode.ServiceUnavailable)}, transport errors {refusals.Count(a => a.Status is null)}
-              refusals sent between {Span(refusals.Select(a => a.Sent - killedAt))} after the kill
+              refusals sent between {Span(refusals.Select(a => a.StartedAt - killedAt))} after the kill
             new ORDERS leader {newLeader} {electedAfter.TotalSeconds:0.0} s after the kill (as the surviving nodes' /jsz report it)
             first 202 for an order sent after the kill: {firstAcceptedAfterKill.TotalSeconds:0.0} s after the kill
             failover (kill -> first order accepted and completed after it, canary {canaryId}): {failover.TotalSeconds:0.0} s (accepted at {(canaryAccepted - killedAt).TotalSeconds:0.0} s)
@@ -411,7 +357,12 @@ public sealed class ThreeNodeClusterTests
     /// <summary>Every entry of ORDERS_DLQ (the cluster is this fixture's own, so every entry is this test's).</summary>
     private async Task<IReadOnlyList<string>> DeadLettersAsync()
     {
-        var stream = await Broker.JetStream.GetStreamAsync(BrokerProbe.DeadLetterStream);
+        // Right after a kill the stream may still be electing a leader (it may have led on the killed node): ask until it answers.
+        var stream = await Eventually.Until(
+            () => Broker.JetStream.GetStreamAsync(BrokerProbe.DeadLetterStream).AsTask(),
+            _ => true,
+            $"{BrokerProbe.DeadLetterStream} to answer stream info",
+            LoadPhaseTimeout);
         var count = stream.Info.State?.Messages ?? 0;
         var entries = new List<string>();
         if (count == 0)

@@ -8,15 +8,11 @@ namespace OrderHost.Tests.Console;
 /// notification is dead-lettered) while <see cref="RefuseWebhooks"/> is set, and one headless browser, shared
 /// by the fixture's tests. Charts sample every second so the overview has lines to draw within a test.
 /// </summary>
-public abstract class ConsoleFixture : NatsServerFixture
+public abstract class ConsoleFixture : OrderHostFixture
 {
     protected const string ApiKey = "console-operator-key";
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private WebhookReceiver? _webhooks;
-    private RunningOrderHost? _host;
     private HeadlessChromium? _browser;
-
-    protected RunningOrderHost Host => _host ?? throw new InvalidOperationException("The host is not started.");
 
     protected Uri ConsoleUrl(string path = "") => new(Host.Api.BaseAddress, "/admin/console" + path);
 
@@ -25,31 +21,18 @@ public abstract class ConsoleFixture : NatsServerFixture
 
     protected bool RefuseWebhooks { get; set; }
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
+    protected override bool PostsWebhooks => true;
+
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        _webhooks = await WebhookReceiver.StartAsync();
-        _webhooks.Behaviour = (_, _) => (RefuseWebhooks ? StatusCodes.Status410Gone : StatusCodes.Status204NoContent, TimeSpan.Zero);
-        _host = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
-        {
-            ["Admin:ApiKey"] = ApiKey,
-            ["Admin:Console:SampleInterval"] = "00:00:01",
-            ["Notifications:Webhook:Url"] = _webhooks.Url.ToString(),
-        });
-    }
+        ["Admin:ApiKey"] = ApiKey,
+        ["Admin:Console:SampleInterval"] = "00:00:01",
+    };
+
+    [OneTimeSetUp]
+    public void AnswerAsRefuseWebhooksSays()
+        => Webhooks.Behaviour = (_, _) => (RefuseWebhooks ? StatusCodes.Status410Gone : StatusCodes.Status204NoContent, TimeSpan.Zero);
 
     [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        _browser?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        if (_webhooks is not null)
-        {
-            await _webhooks.DisposeAsync();
-        }
-    }
+    public void StopBrowser() => _browser?.Dispose();
 }

@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using OrderHost.Messaging.DeadLetters;
 using OrderHost.Messaging.Ledger;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OrderHost.Tests.Console;
 
@@ -57,19 +60,14 @@ public sealed class OperatorConsoleAccessTests : ConsoleFixture
             Assert.That(wrongKey.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "signing in with a wrong key");
             Assert.That(wrongKey.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("OrderHost.Console=", StringComparison.Ordinal)), Is.False, "no session for a wrong key");
             Assert.That(await Host.Services.GetRequiredService<DeadLetterStore>().FindAsync(letter.Sequence, CancellationToken.None), Is.Not.Null, "the dead letter after every refused action");
-            Assert.That((await Broker.FindConsumerAsync("payment-processor"))?.IsPaused, Is.False, "the consumer after every refused action");
+            Assert.That((await Broker.FindConsumerAsync(PaymentConsumers.Processor))?.IsPaused, Is.False, "the consumer after every refused action");
         }
     }
 
     [Test]
     public async Task Without_an_api_key_configured_the_console_does_not_exist()
     {
-        await using var bare = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
-        {
-            ["Modules:Orders:Enabled"] = "false",
-            ["Modules:Payments:Enabled"] = "false",
-            ["Modules:Notifications:Enabled"] = "false",
-        });
+        await using var bare = await RunningOrderHost.StartAsync(Server, RunningOrderHost.WithoutModules());
         using var session = new ConsoleHttpSession(bare.Api.BaseAddress);
         using (Assert.EnterMultipleScope())
         {
@@ -103,14 +101,14 @@ public sealed class OperatorConsoleAccessTests : ConsoleFixture
             Assert.That(overview, Does.Contain("not here (runs where Notifications runs)"), "the notifiers on the overview");
             Assert.That(overview, Does.Match(@"<td>Orders</td>\s*<td>yes</td>"), "Orders runs here");
             Assert.That(overview, Does.Match(@"<td>Payments</td>\s*<td>no: another process runs it</td>"), "Payments runs elsewhere");
-            Assert.That(consumers, Does.Match(@"data-consumer=""payment-processor"">\s*<td>payment-processor</td>\s*<td>Payments <span class=""muted"">\(another process\)</span>"), "payment-processor on the consumers page");
+            Assert.That(consumers, Does.Match($@"data-consumer=""{PaymentConsumers.Processor}"">\s*<td>{PaymentConsumers.Processor}</td>\s*<td>Payments <span class=""muted"">\(another process\)</span>"), "payment-processor on the consumers page");
         }
     }
 
     [Test]
     public async Task The_operator_api_pauses_and_resumes_a_consumer()
     {
-        const string consumer = "notifier-failed";
+        const string consumer = NotificationConsumers.Failed;
         using var http = new HttpClient { BaseAddress = Host.Api.BaseAddress };
         http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var until = DateTimeOffset.UtcNow.AddMinutes(10);
@@ -145,16 +143,16 @@ public sealed class OperatorConsoleAccessTests : ConsoleFixture
         yield return ("/admin/console/dead-letters?handler=Delete", [new("selected", seq)]);
         yield return ($"/admin/console/dead-letters/{seq}?handler=Replay", []);
         yield return ($"/admin/console/dead-letters/{seq}?handler=Delete", []);
-        yield return ("/admin/console/consumers?handler=Pause", [new("name", "payment-processor"), new("minutes", "5")]);
-        yield return ("/admin/console/consumers?handler=Resume", [new("name", "payment-processor")]);
-        yield return ("/admin/console/consumers?handler=Replay", [new("name", "payment-processor"), new("fromSequence", "1")]);
+        yield return ("/admin/console/consumers?handler=Pause", [new("name", PaymentConsumers.Processor), new("minutes", "5")]);
+        yield return ("/admin/console/consumers?handler=Resume", [new("name", PaymentConsumers.Processor)]);
+        yield return ("/admin/console/consumers?handler=Replay", [new("name", PaymentConsumers.Processor), new("fromSequence", "1")]);
         yield return ("/admin/console/login?handler=SignOut", []);
     }
 
     /// <summary>Malformed JSON on orders.created: dead-lettered by payment-processor on its first delivery.</summary>
     private async Task<DeadLetter> PoisonDeadLetterAsync()
     {
-        var subject = LedgerSubjects.For("orders.created", Guid.NewGuid());
+        var subject = LedgerSubjects.For(OrderEvents.Created.Subject, Guid.NewGuid());
         var ack = await Broker.JetStream.PublishAsync(subject, Encoding.UTF8.GetBytes("{ not json"), NatsRawSerializer<byte[]>.Default, new NatsJSPubOpts { MsgId = $"poison-{Guid.NewGuid():N}" });
         Assert.That(ack.Error, Is.Null, "publishing the poison message");
         var store = Host.Services.GetRequiredService<DeadLetterStore>();

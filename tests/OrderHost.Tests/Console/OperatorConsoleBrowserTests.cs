@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using OpenQA.Selenium;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Console;
@@ -13,9 +16,9 @@ namespace OrderHost.Tests.Console;
 [TestFixture]
 public sealed partial class OperatorConsoleBrowserTests : ConsoleFixture
 {
-    private const string NotifierPaid = "notifier-paid";
+    private const string NotifierPaid = NotificationConsumers.Paid;
     private static readonly bool[] OriginalThenReplayed = [false, true];
-    private static readonly string[] ReplayedTimeline = ["orders.created", "orders.paid", "orders.paid", "orders.notified"];
+    private static readonly string[] ReplayedTimeline = [OrderEvents.Created.Subject, PaymentEvents.Succeeded.Subject, PaymentEvents.Succeeded.Subject, NotificationEvents.Notified.Subject];
 
     [Test]
     public async Task An_operator_replays_a_dead_lettered_notification_and_follows_the_order_to_its_end()
@@ -24,7 +27,7 @@ public sealed partial class OperatorConsoleBrowserTests : ConsoleFixture
         SignIn(browser);
 
         var overview = browser.Find("#consumers").Text;
-        Assert.That(overview, Does.Contain("payment-processor").And.Contain(NotifierPaid).And.Contain("running"), "the overview's consumers");
+        Assert.That(overview, Does.Contain(PaymentConsumers.Processor).And.Contain(NotifierPaid).And.Contain("running"), "the overview's consumers");
         Assert.That(browser.Find("#tile-nats").Text, Does.Contain("Open"), "the NATS connection");
 
         // The receiver refuses for good: the notification is dead-lettered on its first delivery.
@@ -75,7 +78,7 @@ public sealed partial class OperatorConsoleBrowserTests : ConsoleFixture
         browser.Find("#q").SendKeys(correlationId);
         browser.Find("#look-up").Click();
         browser.WaitFor(d => d.FindElements(By.Id("order-id")).Count == 1, "the order found by its correlation id", Patience);
-        var created = (await Broker.ReadForOrderAsync("orders.created", orderId)).Single();
+        var created = (await Broker.ReadForOrderAsync(OrderEvents.Created.Subject, orderId)).Single();
         var traceId = created.Header("traceparent")!.Split('-')[1];
         using (Assert.EnterMultipleScope())
         {
@@ -98,7 +101,7 @@ public sealed partial class OperatorConsoleBrowserTests : ConsoleFixture
     [Test]
     public async Task An_operator_pauses_and_resumes_a_consumer()
     {
-        const string consumer = "notifier-failed";
+        const string consumer = NotificationConsumers.Failed;
         var browser = await BrowserAsync();
         SignIn(browser);
         browser.GoTo(ConsoleUrl("/consumers"));

@@ -13,7 +13,7 @@ namespace OrderHost.Tests.Durability;
 public sealed class DurabilityWarningTests
 {
     private const string AtRiskWarning = "DURABILITY AT RISK";
-    private static readonly string[] Streams = ["ORDERS", "ORDERS_DLQ"];
+    private static readonly string[] Streams = [BrokerProbe.OrdersStream, BrokerProbe.DeadLetterStream];
 
     [Test]
     public async Task A_one_replica_stream_on_a_server_that_fsyncs_every_second_is_reported_at_risk()
@@ -27,8 +27,8 @@ public sealed class DurabilityWarningTests
         var warnings = logs.Containing(AtRiskWarning);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(report.AtRiskByStream["ORDERS"], Is.EqualTo(1), DurabilityReport.Metric + "{stream=ORDERS}");
-            Assert.That(report.AtRiskByStream["ORDERS_DLQ"], Is.EqualTo(1), DurabilityReport.Metric + "{stream=ORDERS_DLQ}");
+            Assert.That(report.AtRiskByStream[BrokerProbe.OrdersStream], Is.EqualTo(1), DurabilityReport.Metric + "{stream=ORDERS}");
+            Assert.That(report.AtRiskByStream[BrokerProbe.DeadLetterStream], Is.EqualTo(1), DurabilityReport.Metric + "{stream=ORDERS_DLQ}");
             Assert.That(report.Readiness.Status, Is.EqualTo(HttpStatusCode.OK), "at risk is reported, not refused: " + report.Readiness);
             Assert.That(report.Readiness.Body, Does.Contain($"AT RISK, ORDERS has 1 replica, on orderhost-test-{server.Port}, which fsyncs only every 1 s"));
             Assert.That(
@@ -53,8 +53,8 @@ public sealed class DurabilityWarningTests
         await Eventually.True(() => Task.FromResult(logs.Containing("Durability of stream ORDERS_DLQ").Count == 1), "the ORDERS_DLQ verdict to be logged");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(report.AtRiskByStream["ORDERS"], Is.Zero, DurabilityReport.Metric + "{stream=ORDERS}");
-            Assert.That(report.AtRiskByStream["ORDERS_DLQ"], Is.Zero, DurabilityReport.Metric + "{stream=ORDERS_DLQ}");
+            Assert.That(report.AtRiskByStream[BrokerProbe.OrdersStream], Is.Zero, DurabilityReport.Metric + "{stream=ORDERS}");
+            Assert.That(report.AtRiskByStream[BrokerProbe.DeadLetterStream], Is.Zero, DurabilityReport.Metric + "{stream=ORDERS_DLQ}");
             Assert.That(report.Readiness.Status, Is.EqualTo(HttpStatusCode.OK), report.ToString());
             Assert.That(report.Readiness.Body, Does.Contain($"ORDERS has 1 replica, on orderhost-test-{server.Port}, which fsyncs before every acknowledgement"));
             Assert.That(report.Readiness.Body, Does.Not.Contain("AT RISK"));

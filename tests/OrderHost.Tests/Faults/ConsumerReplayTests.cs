@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
@@ -11,33 +13,26 @@ namespace OrderHost.Tests.Faults;
 /// notified again.
 /// </summary>
 [TestFixture]
-public sealed class ConsumerReplayTests : NatsServerFixture
+public sealed class ConsumerReplayTests : OrderHostFixture
 {
     private const string ApiKey = "replay-admin-key";
-    private const string PaymentProcessor = "payment-processor";
     private const string Handled = "orderhost_messages_handled_total";
     private const int PaidOrders = 900;
     private const int FailedOrders = 100;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly FlakyPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
-    private RunningOrderHost? _host;
-    private AdminApiClient? _admin;
     private IReadOnlyDictionary<Guid, OrderState> _completed = new Dictionary<Guid, OrderState>();
 
-    private OrderApiClient Api => _host!.Api;
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey };
 
-    private AdminApiClient Admin => _admin!;
+    protected override Action<WebApplicationBuilder>? ConfigureHost => TestServices.With(gateway: _gateway, sender: _sender);
+
+    private OrderApiClient Api => Host.Api;
 
     [OneTimeSetUp]
-    public async Task StartHostAndCompleteOrdersAsync()
+    public async Task CompleteOrdersAsync()
     {
-        _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey },
-            TestServices.With(gateway: _gateway, sender: _sender));
-        _admin = new AdminApiClient(_host.Api.BaseAddress);
-
         var orderIds = new Guid[PaidOrders + FailedOrders];
         await Parallel.ForAsync(0, orderIds.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
             orderIds[i] = await Api.PlaceOrderAsync(i < PaidOrders ? OrderBodies.Paid() : OrderBodies.OverApprovalLimit()));
@@ -50,19 +45,9 @@ public sealed class ConsumerReplayTests : NatsServerFixture
             "final statuses before any replay");
     }
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        _admin?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
     [Test]
     public async Task Replaying_payment_processor_from_the_first_sequence_charges_and_notifies_nobody_again()
-        => await ReplayChangesNothingAsync([PaymentProcessor], PipelineAudit.Created);
+        => await ReplayChangesNothingAsync([PaymentConsumers.Processor], PipelineAudit.Created);
 
     [Test]
     public async Task Replaying_the_notifiers_from_the_first_sequence_notifies_nobody_again()
@@ -109,8 +94,8 @@ public sealed class ConsumerReplayTests : NatsServerFixture
     public async Task Replay_of_an_unknown_consumer_answers_404_and_one_without_a_start_answers_400()
     {
         var unknown = await Admin.ReplayConsumerFromSequenceAsync("no-such-consumer", 1, ApiKey);
-        var noStart = await Admin.ReplayConsumerAsync(PaymentProcessor, "{}", ApiKey);
-        var bothStarts = await Admin.ReplayConsumerAsync(PaymentProcessor, """{"fromSequence":1,"fromTime":"2026-01-01T00:00:00Z"}""", ApiKey);
+        var noStart = await Admin.ReplayConsumerAsync(PaymentConsumers.Processor, "{}", ApiKey);
+        var bothStarts = await Admin.ReplayConsumerAsync(PaymentConsumers.Processor, """{"fromSequence":1,"fromTime":"2026-01-01T00:00:00Z"}""", ApiKey);
 
         using (Assert.EnterMultipleScope())
         {

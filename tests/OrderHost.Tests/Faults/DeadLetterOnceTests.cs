@@ -6,6 +6,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using OrderHost.Messaging.Ledger;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
@@ -21,23 +22,15 @@ namespace OrderHost.Tests.Faults;
 public sealed class DeadLetterOnceTests : OrderHostFixture
 {
     private const string ApiKey = "dead-letter-once-key";
-    private const string PaymentProcessor = "payment-processor";
-    private const string AdvisoryStream = "ORDERS_ADVISORIES";
     private const string AdvisoryConsumer = "dead-letter-advisories";
     private static readonly TimeSpan DuplicateWindow = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private AdminApiClient? _admin;
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
         ["Admin:ApiKey"] = ApiKey,
         ["Nats:DeadLetterStream:DuplicateWindow"] = DuplicateWindow.ToString("c", CultureInfo.InvariantCulture),
     };
-
-    private AdminApiClient Admin => _admin ??= new AdminApiClient(Host.Api.BaseAddress);
-
-    [OneTimeTearDown]
-    public void DisposeAdmin() => _admin?.Dispose();
 
     [Test]
     public async Task A_termination_advisory_handled_after_the_duplicate_window_leaves_one_entry()
@@ -48,7 +41,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await EntriesForAsync(sequence), Is.EqualTo(1), "entries of the message after a late advisory");
-            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.>", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "messages stored under its sequence");
+            Assert.That(await Broker.CountAsync(DeadLetterSubject.Key(sequence), BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "messages stored under its sequence");
         }
     }
 
@@ -66,7 +59,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await EntriesForAsync(sequence), Is.Zero, "entries of the message after the delete and a late advisory");
-            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.>", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "what is stored under its sequence: the settled marker the delete left");
+            Assert.That(await Broker.CountAsync(DeadLetterSubject.Key(sequence), BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "what is stored under its sequence: the settled marker the delete left");
             Assert.That(again.Status, Is.EqualTo(HttpStatusCode.NotFound), $"the deleted entry: {again}");
             Assert.That(deletedAgain.Status, Is.EqualTo(HttpStatusCode.NotFound), $"a second delete: {deletedAgain}");
             Assert.That(await ListedSequencesAsync(), Does.Not.Contain(entry), "listed entries");
@@ -95,7 +88,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
         {
             Assert.That(await EntriesForAsync(sequence), Is.Zero, "entries of the replayed message after a late advisory");
             Assert.That(await EntriesForAsync(copies[0]), Is.EqualTo(1), "entries of the replayed copy");
-            Assert.That(await Broker.CountAsync($"dlq.orders.{sequence}.>", BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "what is stored under its sequence: the settled marker the replay left");
+            Assert.That(await Broker.CountAsync(DeadLetterSubject.Key(sequence), BrokerProbe.DeadLetterStream), Is.EqualTo(1UL), "what is stored under its sequence: the settled marker the replay left");
             Assert.That(await ListedSequencesAsync(), Does.Not.Contain(entry), "listed entries");
         }
     }
@@ -112,7 +105,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
         {
             var sequence = await PublishPoisonAsync();
             await Eventually.Until(
-                async () => await Broker.FindConsumerAsync(PaymentProcessor),
+                async () => await Broker.FindConsumerAsync(PaymentConsumers.Processor),
                 c => c is { NumRedelivered: > 0 },
                 "the poison message redelivered to its consumer while the dead-letter stream refuses its entry",
                 Patience);
@@ -127,7 +120,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
             await Broker.JetStream.UpdateStreamAsync(stream.Info.Config with { MaxMsgs = stored + 10 });
             await Eventually.Until(() => EntriesForAsync(sequence), n => n == 1, "the entry once there is room", Patience);
             await Eventually.True(
-                async () => await Broker.FindConsumerAsync(PaymentProcessor) is { NumAckPending: 0 },
+                async () => await Broker.FindConsumerAsync(PaymentConsumers.Processor) is { NumAckPending: 0 },
                 "the consumer to have settled the poison message",
                 Patience);
         }
@@ -142,7 +135,7 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
     {
         var sequence = await PublishPoisonAsync();
         var entry = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync($"dlq.orders.{sequence}.*.*", BrokerProbe.DeadLetterStream)).SingleOrDefault(),
+            async () => (await Broker.ReadMessagesAsync(DeadLetterSubject.EntriesOf(sequence), BrokerProbe.DeadLetterStream)).SingleOrDefault(),
             m => m is not null,
             $"the dead letter of stream sequence {sequence}",
             Patience);
@@ -175,33 +168,33 @@ public sealed class DeadLetterOnceTests : OrderHostFixture
             ["id"] = Guid.NewGuid().ToString("N"),
             ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["stream"] = BrokerProbe.OrdersStream,
-            ["consumer"] = PaymentProcessor,
+            ["consumer"] = PaymentConsumers.Processor,
             ["consumer_seq"] = 1,
             ["stream_seq"] = sequence,
             ["deliveries"] = 1,
             ["reason"] = "late copy",
         };
         var ack = await Broker.JetStream.PublishAsync(
-            $"$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.{BrokerProbe.OrdersStream}.{PaymentProcessor}",
+            $"$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.{BrokerProbe.OrdersStream}.{PaymentConsumers.Processor}",
             Encoding.UTF8.GetBytes(advisory.ToJsonString()),
             NatsRawSerializer<byte[]>.Default);
         Assert.That(ack.Error, Is.Null, "storing the late advisory");
-        Assert.That(ack.Stream, Is.EqualTo(AdvisoryStream), "the stream that captured it");
+        Assert.That(ack.Stream, Is.EqualTo(BrokerProbe.AdvisoryStream), "the stream that captured it");
         await AdvisoriesHandledAsync(ack.Seq);
     }
 
     /// <summary>Waits until the advisory worker has acknowledged every advisory up to <paramref name="upTo"/> (or all stored).</summary>
     private async Task AdvisoriesHandledAsync(ulong? upTo = null)
     {
-        var last = upTo ?? (await Broker.JetStream.GetStreamAsync(AdvisoryStream)).Info.State.LastSeq;
+        var last = upTo ?? (await Broker.JetStream.GetStreamAsync(BrokerProbe.AdvisoryStream)).Info.State.LastSeq;
         await Eventually.True(
-            async () => (await Broker.JetStream.GetConsumerAsync(AdvisoryStream, AdvisoryConsumer)).Info is { NumAckPending: 0 } info && info.AckFloor.StreamSeq >= last,
+            async () => (await Broker.JetStream.GetConsumerAsync(BrokerProbe.AdvisoryStream, AdvisoryConsumer)).Info is { NumAckPending: 0 } info && info.AckFloor.StreamSeq >= last,
             $"the advisory worker to have handled advisories up to {last}",
             Patience);
     }
 
     private async Task<int> EntriesForAsync(ulong sequence)
-        => (int)await Broker.CountAsync($"dlq.orders.{sequence}.*.*", BrokerProbe.DeadLetterStream);
+        => (int)await Broker.CountAsync(DeadLetterSubject.EntriesOf(sequence), BrokerProbe.DeadLetterStream);
 
     private async Task<IReadOnlyList<ulong>> ListedSequencesAsync()
     {

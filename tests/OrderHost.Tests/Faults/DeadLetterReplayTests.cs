@@ -3,9 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using OrderHost.Messaging.Ledger;
+using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
@@ -16,48 +20,27 @@ namespace OrderHost.Tests.Faults;
 /// of the entry completes the order once and removes the entry. The operator endpoints need the API key.
 /// </summary>
 [TestFixture]
-public sealed class DeadLetterReplayTests : NatsServerFixture
+public sealed class DeadLetterReplayTests : OrderHostFixture
 {
     private const string ApiKey = "faults-admin-key";
-    private const string Created = "orders.created";
-    private const string DeadCreated = "dlq.orders.*.created.*";
-    private const string PaymentProcessor = "payment-processor";
     private const int MaxDeliver = 2;
+    private static readonly string Created = OrderEvents.Created.Subject;
+    private static readonly string DeadCreated = DeadLetterSubject.OfStep(Created);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private static readonly string[] CreatedConsumers = [PaymentProcessor];
+    private static readonly string[] CreatedConsumers = [PaymentConsumers.Processor];
     private readonly FlakyPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
-    private RunningOrderHost? _host;
-    private AdminApiClient? _admin;
 
-    private OrderApiClient Api => _host!.Api;
-
-    private AdminApiClient Admin => _admin!;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        _host = await RunningOrderHost.StartAsync(
-            Server,
-            new Dictionary<string, string?>
-            {
-                ["Admin:ApiKey"] = ApiKey,
-                ["Nats:Consumers:MaxDeliver"] = MaxDeliver.ToString(CultureInfo.InvariantCulture),
-                ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
-            },
-            TestServices.With(gateway: _gateway, sender: _sender));
-        _admin = new AdminApiClient(_host.Api.BaseAddress);
-    }
+        ["Admin:ApiKey"] = ApiKey,
+        ["Nats:Consumers:MaxDeliver"] = MaxDeliver.ToString(CultureInfo.InvariantCulture),
+        ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
+    };
 
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        _admin?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override Action<WebApplicationBuilder>? ConfigureHost => TestServices.With(gateway: _gateway, sender: _sender);
+
+    private OrderApiClient Api => Host.Api;
 
     [Test]
     public async Task Poison_message_is_dead_lettered_with_its_reason_within_seconds_and_the_next_order_completes()
@@ -104,7 +87,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
             "GET /admin/dead-letters entries of the poison message");
 
         await Eventually.True(
-            async () => await Broker.FindConsumerAsync(PaymentProcessor) is { NumAckPending: 0 },
+            async () => await Broker.FindConsumerAsync(PaymentConsumers.Processor) is { NumAckPending: 0 },
             "the consumer of orders.created to have settled the poison message",
             Patience);
         var next = await Api.PlaceOrderAsync(OrderBodies.Paid());
@@ -121,7 +104,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
 
         var letter = await Eventually.Until(
             async () => (await Broker.ReadMessagesAsync(DeadCreated, BrokerProbe.DeadLetterStream))
-                .SingleOrDefault(m => m.OrderId == orderId && m.Header("OrderHost-Dlq-Consumer") == PaymentProcessor),
+                .SingleOrDefault(m => m.OrderId == orderId && m.Header("OrderHost-Dlq-Consumer") == PaymentConsumers.Processor),
             m => m is not null,
             "the payment-processor dead letter of the order",
             Patience);
@@ -135,7 +118,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
 
         // The operator finds the entry and looks at it.
         var entry = (await ListAllDeadLettersAsync()).Single(l =>
-            l.GetProperty("consumer").GetString() == PaymentProcessor && l.GetProperty("data").GetString()?.Contains(orderId.ToString("D"), StringComparison.Ordinal) == true);
+            l.GetProperty("consumer").GetString() == PaymentConsumers.Processor && l.GetProperty("data").GetString()?.Contains(orderId.ToString("D"), StringComparison.Ordinal) == true);
         var sequence = entry.GetProperty("sequence").GetUInt64();
         Assert.That(sequence, Is.EqualTo(letter.Sequence), "the listed entry is the stream's dead letter");
         var detail = await Admin.GetDeadLetterAsync(sequence, ApiKey);
@@ -144,7 +127,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
         {
             var json = detail.Json();
             Assert.That(json.GetProperty("reason").GetString(), Does.Contain("max deliveries"), detail.ToString());
-            Assert.That(json.GetProperty("subject").GetString(), Is.EqualTo($"dlq.orders.{json.GetProperty("streamSequence").GetUInt64()}.created.{orderId:D}"), "filed under the original sequence: " + detail);
+            Assert.That(json.GetProperty("subject").GetString(), Is.EqualTo(DeadLetterSubject.Entry(json.GetProperty("streamSequence").GetUInt64(), Created, orderId)), "filed under the original sequence: " + detail);
             Assert.That(json.GetProperty("deliveries").GetUInt64(), Is.EqualTo((ulong)MaxDeliver), detail.ToString());
             Assert.That(json.GetProperty("streamSequence").GetUInt64(), Is.GreaterThan(0UL), detail.ToString());
         }
@@ -155,7 +138,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
 
         var order = await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed after the replay", Patience);
         await Eventually.True(
-            async () => await Broker.IsCaughtUpAsync(PaymentProcessor) && await Broker.IsCaughtUpAsync("notifier-paid"),
+            async () => await Broker.IsCaughtUpAsync(PaymentConsumers.Processor) && await Broker.IsCaughtUpAsync(NotificationConsumers.Paid),
             "the consumers to have settled the replayed message and what followed",
             Patience);
         var audit = await PipelineAudit.TakeAsync(Broker);
@@ -184,7 +167,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
             ("GET /admin/dead-letters/1", key => Admin.GetDeadLetterAsync(1, key)),
             ("POST /admin/dead-letters/1/replay", key => Admin.ReplayDeadLetterAsync(1, key)),
             ("DELETE /admin/dead-letters/1", key => Admin.DeleteDeadLetterAsync(1, key)),
-            ("POST /admin/consumers/payment-processor/replay", key => Admin.ReplayConsumerFromSequenceAsync(PaymentProcessor, 1, key)),
+            ("POST /admin/consumers/payment-processor/replay", key => Admin.ReplayConsumerFromSequenceAsync(PaymentConsumers.Processor, 1, key)),
         };
 
         using (Assert.EnterMultipleScope())
@@ -209,12 +192,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
     public async Task Without_an_api_key_configured_the_operator_routes_do_not_exist()
     {
         // A second process without Admin:ApiKey (and without modules, so it takes no messages from the first).
-        await using var bare = await RunningOrderHost.StartAsync(Server, new Dictionary<string, string?>
-        {
-            ["Modules:Orders:Enabled"] = "false",
-            ["Modules:Payments:Enabled"] = "false",
-            ["Modules:Notifications:Enabled"] = "false",
-        });
+        await using var bare = await RunningOrderHost.StartAsync(Server, RunningOrderHost.WithoutModules());
         using var admin = new AdminApiClient(bare.Api.BaseAddress);
 
         using (Assert.EnterMultipleScope())
@@ -223,7 +201,7 @@ public sealed class DeadLetterReplayTests : NatsServerFixture
             {
                 var list = await admin.ListDeadLettersAsync(key);
                 var replay = await admin.ReplayDeadLetterAsync(1, key);
-                var consumer = await admin.ReplayConsumerFromSequenceAsync(PaymentProcessor, 1, key);
+                var consumer = await admin.ReplayConsumerFromSequenceAsync(PaymentConsumers.Processor, 1, key);
                 Assert.That(list.Status, Is.EqualTo(HttpStatusCode.NotFound), $"GET /admin/dead-letters (key {key ?? "none"}): {list}");
                 Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.NotFound), $"POST /admin/dead-letters/1/replay (key {key ?? "none"}): {replay}");
                 Assert.That(consumer.Status, Is.EqualTo(HttpStatusCode.NotFound), $"POST /admin/consumers/…/replay (key {key ?? "none"}): {consumer}");

@@ -1,11 +1,11 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using OrderHost.Messaging.Ledger;
+using OrderHost.Notifications.Contracts;
 using OrderHost.Orders.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
@@ -18,7 +18,7 @@ namespace OrderHost.Tests.Faults;
 [TestFixture]
 public sealed class DuplicatePublishTests : OrderHostFixture
 {
-    private const string Created = "orders.created";
+    private static readonly string Created = OrderEvents.Created.Subject;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly CountingPaymentGateway _gateway = new();
     private readonly CountingNotificationSender _sender = new();
@@ -30,7 +30,7 @@ public sealed class DuplicatePublishTests : OrderHostFixture
     public async Task The_same_publish_twice_is_stored_once_whether_the_stream_drops_or_refuses_the_repeat()
     {
         var orderId = Guid.CreateVersion7();
-        var data = OrderCreatedEvent(orderId);
+        var data = OrderCreatedEvents.Bytes(OrderCreatedEvents.Version2(orderId, OrderBodies.UniqueCustomerId(), 42.5m));
         var messageId = $"{orderId:D}:created";
 
         var first = await PublishAsync(data, messageId, orderId);
@@ -62,7 +62,7 @@ public sealed class DuplicatePublishTests : OrderHostFixture
     {
         // As a publisher retry after the duplicate window would: the first copy is processed by then.
         var orderId = Guid.CreateVersion7();
-        var data = OrderCreatedEvent(orderId);
+        var data = OrderCreatedEvents.Bytes(OrderCreatedEvents.Version2(orderId, OrderBodies.UniqueCustomerId(), 42.5m));
         var first = await PublishAsync(data, $"{orderId:D}:created", orderId);
         await AssertProcessedOnceAsync(orderId);
 
@@ -90,7 +90,7 @@ public sealed class DuplicatePublishTests : OrderHostFixture
     {
         var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Patience);
         await Eventually.True(
-            async () => await Broker.IsCaughtUpAsync("payment-processor") && await Broker.IsCaughtUpAsync("notifier-paid"),
+            async () => await Broker.IsCaughtUpAsync(PaymentConsumers.Processor) && await Broker.IsCaughtUpAsync(NotificationConsumers.Paid),
             "payment-processor and notifier-paid to have settled everything",
             Patience);
         var audit = await PipelineAudit.TakeAsync(Broker);
@@ -113,16 +113,4 @@ public sealed class DuplicatePublishTests : OrderHostFixture
             NatsRawSerializer<byte[]>.Default,
             new NatsJSPubOpts { MsgId = messageId, ExpectedLastSubjectSequence = 0, ExpectedLastSubjectSequenceSubject = OrderHistory.Filter(orderId) },
             new NatsHeaders { ["X-Correlation-Id"] = messageId }).AsTask();
-
-    /// <summary>A valid orders.created (version 2) as another publisher would send it.</summary>
-    private static byte[] OrderCreatedEvent(Guid orderId) => Encoding.UTF8.GetBytes(new JsonObject
-    {
-        ["version"] = 2,
-        ["orderId"] = orderId,
-        ["customerId"] = OrderBodies.UniqueCustomerId(),
-        ["items"] = new JsonArray(OrderBodies.Line("SKU-1", 1, 42.5m)),
-        ["total"] = 42.5m,
-        ["currency"] = "USD",
-        ["acceptedAt"] = DateTimeOffset.UtcNow,
-    }.ToJsonString());
 }

@@ -22,7 +22,6 @@ namespace OrderHost.Tests.Faults;
 public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
 {
     private const string ApiKey = "window-admin-key";
-    private const string PaymentProcessor = "payment-processor";
     private const string Handled = "orderhost_messages_handled_total";
     private const string ProbeSubject = "orders.test-window-probe";
     private static readonly TimeSpan DuplicateWindow = TimeSpan.FromMilliseconds(500);
@@ -54,12 +53,12 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
         await WaitOutTheDuplicateWindowAsync();
         var before = await PipelineAudit.TakeAsync(Broker);
 
-        var handledBefore = (await api.ScrapeMetricsAsync()).Sum(Handled, ("consumer", PaymentProcessor));
+        var handledBefore = (await api.ScrapeMetricsAsync()).Sum(Handled, ("consumer", PaymentConsumers.Processor));
         using var admin = new AdminApiClient(api.BaseAddress);
-        var replay = await admin.ReplayConsumerFromSequenceAsync(PaymentProcessor, 1, ApiKey);
+        var replay = await admin.ReplayConsumerFromSequenceAsync(PaymentConsumers.Processor, 1, ApiKey);
         Assert.That(replay.Status, Is.EqualTo(HttpStatusCode.OK), replay.ToString());
         await Eventually.Until(
-            async () => (await api.ScrapeMetricsAsync()).Sum(Handled, ("consumer", PaymentProcessor)) - handledBefore,
+            async () => (await api.ScrapeMetricsAsync()).Sum(Handled, ("consumer", PaymentConsumers.Processor)) - handledBefore,
             redelivered => redelivered >= orderIds.Length,
             "payment-processor to have handled every orders.created again",
             Patience);
@@ -92,7 +91,7 @@ public sealed class ReplayAfterDuplicateWindowTests : OrderHostFixture
         _gateway.FailUntilFixed(customerId);
         var orderId = await api.PlaceOrderAsync(OrderBodies.Paid(customerId));
         var letter = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            async () => (await Broker.ReadMessagesAsync(DeadLetterSubject.OfStep(OrderEvents.Created.Subject), BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
             m => m is not null,
             "the payment-processor dead letter of the order",
             Patience);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
@@ -49,7 +50,7 @@ public sealed class SlowHandlerTests : OrderHostFixture
         {
             Assert.That(consumer!.NumRedelivered, Is.Zero, "payment-processor redeliveries");
             Assert.That(orderIds.Select(_gateway.CallsFor), Is.All.EqualTo(1), "gateway calls per order");
-            Assert.That(await Broker.CountAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream), Is.Zero, "dead letters");
+            Assert.That(await Broker.CountAsync(DeadLetterSubject.OfStep(OrderEvents.Created.Subject), BrokerProbe.DeadLetterStream), Is.Zero, "dead letters");
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Faults;
@@ -7,7 +8,6 @@ namespace OrderHost.Tests.Faults;
 [TestFixture]
 public sealed class TransientFailureTests : OrderHostFixture
 {
-    private const string PaymentProcessor = "payment-processor";
     private const string Handled = "orderhost_messages_handled_total";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly FlakyPaymentGateway _gateway = new();
@@ -39,7 +39,7 @@ public sealed class TransientFailureTests : OrderHostFixture
         var after = await Eventually.Until(
             api.ScrapeMetricsAsync,
             m => Delta(before, m, "ack") >= 1,
-            $"{Handled}{{consumer=\"{PaymentProcessor}\",outcome=\"ack\"}} to grow",
+            $"{Handled}{{consumer=\"{PaymentConsumers.Processor}\",outcome=\"ack\"}} to grow",
             Patience);
         var audit = await PipelineAudit.TakeSettledAsync(Broker, Patience);
         using (Assert.EnterMultipleScope())
@@ -71,7 +71,7 @@ public sealed class TransientFailureTests : OrderHostFixture
         var warning = _logs.Containing("Handler failed").Single(e => e.Contains($"OrderId={orderId}", StringComparison.Ordinal));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(warning, Does.Contain($"Consumer={PaymentProcessor} | "), warning);
+            Assert.That(warning, Does.Contain($"Consumer={PaymentConsumers.Processor} | "), warning);
             Assert.That(warning, Does.Contain($"Subject=orders.created.{orderId:D} | "), warning);
             Assert.That(warning, Does.Match(@"StreamSequence=[1-9][0-9]* \| "), warning);
             Assert.That(warning, Does.Contain("DeliveryCount=1 | "), warning);
@@ -81,5 +81,5 @@ public sealed class TransientFailureTests : OrderHostFixture
     }
 
     private static double Delta(IReadOnlyList<MetricSample> before, IReadOnlyList<MetricSample> after, string outcome)
-        => after.Sum(Handled, ("consumer", PaymentProcessor), ("outcome", outcome)) - before.Sum(Handled, ("consumer", PaymentProcessor), ("outcome", outcome));
+        => after.Sum(Handled, ("consumer", PaymentConsumers.Processor), ("outcome", outcome)) - before.Sum(Handled, ("consumer", PaymentConsumers.Processor), ("outcome", outcome));
 }

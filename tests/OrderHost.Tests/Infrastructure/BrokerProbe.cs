@@ -14,6 +14,7 @@ public sealed class BrokerProbe : IAsyncDisposable
 {
     public const string OrdersStream = "ORDERS";
     public const string DeadLetterStream = "ORDERS_DLQ";
+    public const string AdvisoryStream = "ORDERS_ADVISORIES";
     private const int NotFound = 404;
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 

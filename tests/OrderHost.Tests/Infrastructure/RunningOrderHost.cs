@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderHost.Host;
+using OrderHost.Host.Composition;
 
 namespace OrderHost.Tests.Infrastructure;
 
@@ -44,6 +45,10 @@ public sealed class RunningOrderHost : IAsyncDisposable
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         ["Logging:LogLevel:NATS"] = "Error",
     };
+
+    /// <summary>Every module of the module table off: a second host on a server that takes no messages from the first.</summary>
+    public static Dictionary<string, string?> WithoutModules()
+        => ModuleTable.Shipped.ToDictionary(m => $"Modules:{m.Name}:Enabled", _ => (string?)"false");
 
     /// <summary>Builds and starts the host against a fixture's server; by default waits until /health/ready answers 200.</summary>
     public static Task<RunningOrderHost> StartAsync(

@@ -1,35 +1,20 @@
 using System.Net;
-using OrderHost.Host.Composition;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Integration;
 
 /// <summary>With every module of the module table off the process still serves health and metrics.</summary>
 [TestFixture]
-public sealed class AllModulesDisabledTests : NatsServerFixture
+public sealed class AllModulesDisabledTests : OrderHostFixture
 {
-    private RunningOrderHost? _host;
+    protected override IReadOnlyDictionary<string, string?>? HostSettings => RunningOrderHost.WithoutModules();
 
-    [OneTimeSetUp]
-    public async Task StartHostAsync()
-        => _host = await RunningOrderHost.StartAsync(
-            Server,
-            ModuleTable.Shipped.ToDictionary(m => $"Modules:{m.Name}:Enabled", _ => (string?)"false"),
-            waitUntilReady: false);
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
+    protected override bool WaitUntilReady => false;
 
     [Test]
     public async Task Liveness_answers_200()
     {
-        var response = await _host!.Api.GetAsync("/health/live");
+        var response = await Host.Api.GetAsync("/health/live");
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.ToString());
     }
@@ -38,7 +23,7 @@ public sealed class AllModulesDisabledTests : NatsServerFixture
     public async Task Readiness_answers_200_while_nats_is_up()
     {
         var ready = await Eventually.Until(
-            () => _host!.Api.GetAsync("/health/ready"), r => r.Status == HttpStatusCode.OK, "/health/ready to answer 200");
+            () => Host.Api.GetAsync("/health/ready"), r => r.Status == HttpStatusCode.OK, "/health/ready to answer 200");
 
         Assert.That(ready.Json().GetProperty("status").GetString(), Is.EqualTo("Healthy"));
     }
@@ -46,7 +31,7 @@ public sealed class AllModulesDisabledTests : NatsServerFixture
     [Test]
     public async Task Metrics_answer_200_in_prometheus_text_format()
     {
-        var response = await _host!.Api.GetAsync("/metrics");
+        var response = await Host.Api.GetAsync("/metrics");
 
         using (Assert.EnterMultipleScope())
         {
@@ -59,7 +44,7 @@ public sealed class AllModulesDisabledTests : NatsServerFixture
     [Test]
     public async Task No_consumer_is_created()
     {
-        await _host!.WaitUntilReadyAsync();
+        await Host.WaitUntilReadyAsync();
 
         Assert.That((await Broker.ListConsumersAsync()).Select(c => c.Name), Is.Empty);
     }

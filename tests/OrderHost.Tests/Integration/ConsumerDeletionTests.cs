@@ -1,4 +1,6 @@
+using OrderHost.Messaging.Ledger;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
@@ -10,10 +12,15 @@ public sealed class ConsumerDeletionTests : OrderHostFixture
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
 
-    [TestCase(PaymentConsumers.Processor, "orders.created.*")]
-    [TestCase(NotificationConsumers.Paid, "orders.paid.*")]
-    [TestCase(NotificationConsumers.Failed, "orders.payment_failed.*")]
-    public async Task Deleted_consumer_is_recreated_and_new_orders_complete(string durableName, string subjects)
+    private static readonly TestCaseData[] Consumers =
+    [
+        new(PaymentConsumers.Processor, OrderEvents.Created.Subject),
+        new(NotificationConsumers.Paid, PaymentEvents.Succeeded.Subject),
+        new(NotificationConsumers.Failed, PaymentEvents.Failed.Subject),
+    ];
+
+    [TestCaseSource(nameof(Consumers))]
+    public async Task Deleted_consumer_is_recreated_and_new_orders_complete(string durableName, string stepSubject)
     {
         var original = await Broker.FindConsumerAsync(durableName);
         Assert.That(original, Is.Not.Null, $"{durableName} before deletion");
@@ -26,7 +33,7 @@ public sealed class ConsumerDeletionTests : OrderHostFixture
             $"{durableName} to be recreated",
             Recovery);
         var filter = recreated!.Config.FilterSubjects is { Count: > 0 } many ? many : [recreated.Config.FilterSubject!];
-        Assert.That(filter.Order(StringComparer.Ordinal), Is.EqualTo(subjects.Split(',')), "filter of the recreated consumer");
+        Assert.That(filter, Is.EqualTo(new[] { LedgerSubjects.StepFilter(stepSubject) }), "filter of the recreated consumer");
 
         var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         var order = await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", Recovery);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using NATS.Client.Core;
 using OrderHost.Messaging;
@@ -19,14 +18,14 @@ namespace OrderHost.Tests.Integration;
 public sealed class DeadLetterTests : OrderHostFixture
 {
     private static readonly string Created = OrderEvents.Created.Subject;
-    private const string DeadCreated = "dlq.orders.*.created.*";
+    private static readonly string DeadCreated = DeadLetterSubject.OfStep(Created);
     private const int PaymentMaxDeliver = 2;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static readonly string[] CreatedConsumers = [PaymentConsumers.Processor];
     private readonly CountingPaymentGateway _gateway = new();
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings
-        => new Dictionary<string, string?> { ["Nats:Consumers:payment-processor:MaxDeliver"] = PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture) };
+        => new Dictionary<string, string?> { [$"Nats:Consumers:{PaymentConsumers.Processor}:MaxDeliver"] = PaymentMaxDeliver.ToString(CultureInfo.InvariantCulture) };
 
     protected override Action<WebApplicationBuilder>? ConfigureHost
         => TestServices.With(gateway: _gateway);
@@ -35,7 +34,7 @@ public sealed class DeadLetterTests : OrderHostFixture
     public async Task Event_of_an_unknown_version_is_dead_lettered_by_each_consumer_with_its_origin()
     {
         var orderId = Guid.CreateVersion7();
-        var body = ValidOrderCreated(orderId);
+        var body = OrderCreatedEvents.Version1(orderId, OrderBodies.UniqueCustomerId(), 42.5m);
         body["version"] = 99;
         var data = Encoding.UTF8.GetBytes(body.ToJsonString());
         await Broker.PublishAsync(Created, data, new NatsHeaders { ["X-Correlation-Id"] = "corr-v2", ["Nats-Msg-Id"] = $"{orderId:D}:created" });
@@ -91,7 +90,7 @@ public sealed class DeadLetterTests : OrderHostFixture
     {
         var orderId = Guid.CreateVersion7();
         var otherOrder = Guid.CreateVersion7();
-        var data = Encoding.UTF8.GetBytes(ValidOrderCreated(orderId).ToJsonString());
+        var data = OrderCreatedEvents.Bytes(OrderCreatedEvents.Version1(orderId, OrderBodies.UniqueCustomerId(), 42.5m));
         await Broker.PublishAsync($"{Created}.{otherOrder:D}", data);
 
         var letter = await Eventually.Until(
@@ -156,15 +155,4 @@ public sealed class DeadLetterTests : OrderHostFixture
         => PrometheusText.Parse((await Host.Api.GetAsync("/metrics")).Body)
             .Where(m => m.Name == "orderhost_dead_letters_total" && m.Label("reason") == DeadLetterReasons.MalformedJson && m.Label("consumer") == PaymentConsumers.Processor)
             .Sum(m => m.Value);
-
-    private static JsonObject ValidOrderCreated(Guid orderId) => new()
-    {
-        ["version"] = 1,
-        ["orderId"] = orderId,
-        ["customerId"] = OrderBodies.UniqueCustomerId(),
-        ["items"] = new JsonArray(OrderBodies.Line("SKU-1", 1, 42.5m)),
-        ["total"] = 42.5m,
-        ["currency"] = "USD",
-        ["acceptedAt"] = DateTimeOffset.UtcNow,
-    };
 }

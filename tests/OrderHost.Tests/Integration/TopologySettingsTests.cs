@@ -20,7 +20,7 @@ public sealed class TopologySettingsTests : OrderHostFixture
     [Test]
     public async Task Orders_stream_has_the_configured_retention_limits_and_a_two_minute_duplicate_window()
     {
-        var config = (await Broker.JetStream.GetStreamAsync("ORDERS")).Info.Config;
+        var config = (await Broker.JetStream.GetStreamAsync(BrokerProbe.OrdersStream)).Info.Config;
 
         using (Assert.EnterMultipleScope())
         {
@@ -55,8 +55,8 @@ public sealed class TopologySettingsTests : OrderHostFixture
     [Test]
     public async Task Dead_letters_and_advisories_have_their_own_streams_that_refuse_new_messages_when_full()
     {
-        var dlq = (await Broker.JetStream.GetStreamAsync("ORDERS_DLQ")).Info.Config;
-        var advisories = (await Broker.JetStream.GetStreamAsync("ORDERS_ADVISORIES")).Info.Config;
+        var dlq = (await Broker.JetStream.GetStreamAsync(BrokerProbe.DeadLetterStream)).Info.Config;
+        var advisories = (await Broker.JetStream.GetStreamAsync(BrokerProbe.AdvisoryStream)).Info.Config;
 
         using (Assert.EnterMultipleScope())
         {

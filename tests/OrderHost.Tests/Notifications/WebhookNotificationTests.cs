@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Notifications;
@@ -19,32 +20,19 @@ public sealed class WebhookNotificationTests : OrderHostFixture
     // Standard Webhooks secrets are "whsec_" + base64 of the key.
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
     private static readonly string Secret = "whsec_" + Convert.ToBase64String(Key);
-    private WebhookReceiver? _receiver;
-
-    private WebhookReceiver Receiver => _receiver!;
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
-        ["Notifications:Webhook:Url"] = Receiver.Url.ToString(),
         ["Notifications:Webhook:Secret"] = Secret,
         ["Notifications:Webhook:Timeout"] = "00:00:01",
         ["Nats:Consumers:NakDelays:0"] = "00:00:00.200",
         ["Nats:Consumers:LagInterval"] = "00:00:00.500",
     };
 
-    protected override async Task BeforeHostStartsAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopReceiverAsync()
-    {
-        if (_receiver is not null)
-        {
-            await _receiver.DisposeAsync();
-        }
-    }
+    protected override bool PostsWebhooks => true;
 
     [SetUp]
-    public void AnswerOk() => Receiver.Behaviour = (_, _) => (StatusCodes.Status204NoContent, TimeSpan.Zero);
+    public void AnswerOk() => Webhooks.Behaviour = (_, _) => (StatusCodes.Status204NoContent, TimeSpan.Zero);
 
     [Test]
     public async Task Paid_order_is_posted_once_with_signed_standard_webhook_headers()
@@ -71,7 +59,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
     [Test]
     public async Task Receiver_errors_are_retried_with_the_same_webhook_id_until_it_accepts()
     {
-        Receiver.Behaviour = (_, attempt) => (attempt <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, TimeSpan.Zero);
+        Webhooks.Behaviour = (_, attempt) => (attempt <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, TimeSpan.Zero);
 
         var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.OverApprovalLimit());
         await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
@@ -88,7 +76,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
     [Test]
     public async Task A_receiver_slower_than_the_time_out_is_retried()
     {
-        Receiver.Behaviour = (_, attempt) => (StatusCodes.Status200OK, attempt == 1 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+        Webhooks.Behaviour = (_, attempt) => (StatusCodes.Status200OK, attempt == 1 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
 
         var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         await Host.Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
@@ -102,7 +90,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
         const int Orders = 20;
         const int AttemptsWhileDown = 7; // more than the five deliveries that used to end in a dead letter
         var down = true;
-        Receiver.Behaviour = (_, _) => (Volatile.Read(ref down) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status204NoContent, TimeSpan.Zero);
+        Webhooks.Behaviour = (_, _) => (Volatile.Read(ref down) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status204NoContent, TimeSpan.Zero);
         var customerId = OrderBodies.UniqueCustomerId();
         var orderIds = new List<Guid>();
         for (var i = 0; i < Orders; i++)
@@ -129,7 +117,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
         var audit = await PipelineAudit.TakeSettledAsync(Broker, TimeSpan.FromSeconds(60));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await Broker.CountAsync("dlq.orders.*.paid.*", BrokerProbe.DeadLetterStream), Is.Zero, "dead letters of orders.paid");
+            Assert.That(await Broker.CountAsync(DeadLetterSubject.OfStep(PaymentEvents.Succeeded.Subject), BrokerProbe.DeadLetterStream), Is.Zero, "dead letters of orders.paid");
             Assert.That(orderIds.Select(id => CallsFor(id).Select(c => c.Id).Distinct().Count()), Is.All.EqualTo(1), "one webhook id per order over every attempt");
         }
 
@@ -139,11 +127,11 @@ public sealed class WebhookNotificationTests : OrderHostFixture
     [Test]
     public async Task A_receiver_that_refuses_with_a_4xx_is_not_retried_and_the_notification_is_dead_lettered_at_once()
     {
-        Receiver.Behaviour = (_, _) => (StatusCodes.Status410Gone, TimeSpan.Zero);
+        Webhooks.Behaviour = (_, _) => (StatusCodes.Status410Gone, TimeSpan.Zero);
 
         var orderId = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
         var letter = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync("dlq.orders.*.paid.*", BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
+            async () => (await Broker.ReadMessagesAsync(DeadLetterSubject.OfStep(PaymentEvents.Succeeded.Subject), BrokerProbe.DeadLetterStream)).SingleOrDefault(m => m.OrderId == orderId),
             m => m is not null,
             "the notifier-paid dead letter of the refused notification",
             TimeSpan.FromSeconds(30));
@@ -158,7 +146,7 @@ public sealed class WebhookNotificationTests : OrderHostFixture
     }
 
     private List<ReceivedWebhook> CallsFor(Guid orderId)
-        => [.. Receiver.Calls.Where(c => c.Id.StartsWith(orderId.ToString("D"), StringComparison.Ordinal))];
+        => [.. Webhooks.Calls.Where(c => c.Id.StartsWith(orderId.ToString("D"), StringComparison.Ordinal))];
 
     private static string ExpectedSignature(ReceivedWebhook call)
         => "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{call.Id}.{call.Timestamp}.{call.Body}")));

@@ -14,7 +14,7 @@ public sealed class StreamMetricsTests : OrderHostFixture
     private const string DeadLetters = BrokerProbe.DeadLetterStream;
     private const int Limit = 10;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private static readonly string[] OwnedStreams = [BrokerProbe.OrdersStream, DeadLetters, "ORDERS_ADVISORIES", "KV_idempotency-keys"];
+    private static readonly string[] OwnedStreams = [BrokerProbe.OrdersStream, DeadLetters, BrokerProbe.AdvisoryStream, "KV_idempotency-keys"];
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?>
     {
         ["Nats:DeadLetterStream:MaxMessages"] = Limit.ToString(CultureInfo.InvariantCulture),
@@ -51,7 +51,7 @@ public sealed class StreamMetricsTests : OrderHostFixture
 
             Assert.That(Stream(full, "orderhost_stream_limit_bytes"), Is.EqualTo(1L * 1024 * 1024 * 1024), "the dead-letter stream's default max_bytes");
             Assert.That(Stream(full, "orderhost_stream_discard_new"), Is.EqualTo(1), "the dead-letter stream refuses new messages when full");
-            Assert.That(Stream(full, "orderhost_stream_discard_new", "ORDERS_ADVISORIES"), Is.EqualTo(1), "so does the advisory stream");
+            Assert.That(Stream(full, "orderhost_stream_discard_new", BrokerProbe.AdvisoryStream), Is.EqualTo(1), "so does the advisory stream");
             Assert.That(Stream(full, "orderhost_stream_discard_new", BrokerProbe.OrdersStream), Is.Zero, "the ledger drops its oldest");
             Assert.That(Stream(full, "orderhost_stream_limit_age_seconds"), Is.EqualTo(TimeSpan.FromDays(90).TotalSeconds), "its max_age");
             Assert.That(Stream(full, "orderhost_stream_bytes"), Is.GreaterThan(Stream(nearlyFull, "orderhost_stream_bytes") ?? double.MaxValue), "bytes grow with the stored messages");

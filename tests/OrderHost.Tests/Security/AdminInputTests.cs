@@ -14,14 +14,8 @@ public sealed class AdminInputTests : OrderHostFixture
 {
     private const string ApiKey = "admin-input-key";
     private const string Consumer = PaymentConsumers.Processor;
-    private AdminApiClient? _admin;
 
     protected override IReadOnlyDictionary<string, string?>? HostSettings => new Dictionary<string, string?> { ["Admin:ApiKey"] = ApiKey };
-
-    private AdminApiClient Admin => _admin ??= new AdminApiClient(Host.Api.BaseAddress);
-
-    [OneTimeTearDown]
-    public void DisposeClient() => _admin?.Dispose();
 
     [TestCase("""{"fromSequence":"1"}""", "fromSequence", "unquoted number", TestName = "Replay body with fromSequence as a string is refused naming it")]
     [TestCase("""{"fromTime":1767225600}""", "fromTime", "wrong type", TestName = "Replay body with fromTime as a number is refused naming it")]

@@ -17,25 +17,14 @@ namespace OrderHost.Tests.Security;
 /// and one more orders.created waits unprocessed for payment-processor.
 /// </summary>
 [TestFixture]
-public sealed class PermissionDenialTests
+public sealed class PermissionDenialTests : ShippedPermissionsFixture
 {
-    private const string Stream = "ORDERS";
-    private const string PaymentProcessor = PaymentConsumers.Processor;
-    private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
-    private SecureNatsServer? _server;
-    private BrokerProbe? _operator;
     private Guid _paidOrderId;
-
-    private SecureNatsServer Server => _server!;
-
-    private BrokerProbe Operator => _operator!;
 
     [OneTimeSetUp]
     public async Task ProvisionThenStopTheHostAsync()
     {
-        _server = await _permissions.StartServerAsync();
-        _operator = _permissions.OperatorProbe(Server);
-        await using (var host = await RunningOrderHost.StartAsync(Server.Url, _permissions.HostSettings()))
+        await using (var host = await RunningOrderHost.StartAsync(Server.Url, Permissions.HostSettings()))
         {
             _paidOrderId = await host.Api.PlaceOrderAsync(OrderBodies.Paid());
             await host.Api.WaitForOrderAsync(_paidOrderId, o => o.IsCompleted, "completed", TimeSpan.FromSeconds(30));
@@ -48,28 +37,14 @@ public sealed class PermissionDenialTests
             OrderCreatedEvents.Bytes(OrderCreatedEvents.Version2(waiting, OrderBodies.UniqueCustomerId(), 5m)),
             OrderCreatedEvents.Headers(waiting));
         await Eventually.True(
-            async () => await Operator.FindConsumerAsync(PaymentProcessor) is { NumPending: > 0 },
+            async () => await Operator.FindConsumerAsync(PaymentConsumers.Processor) is { NumPending: > 0 },
             "an orders.created pending on payment-processor");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_operator is not null)
-        {
-            await _operator.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
     }
 
     [Test]
     public async Task Payments_user_cannot_publish_orders_created_and_nothing_lands_in_the_stream()
     {
-        await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
+        await using var payments = await Permissions.ConnectAsync(Server, ShippedPermissions.Payments);
         var forged = Guid.CreateVersion7();
 
         var outcome = await TryJetStreamPublishAsync(payments, forged);
@@ -80,7 +55,7 @@ public sealed class PermissionDenialTests
         Assert.That(await Operator.CountForOrderAsync(OrderCreatedEvents.Subject, forged), Is.Zero, "orders.created of the forged order in ORDERS");
 
         // The same publish by the user that owns orders.created is stored: the probe itself works.
-        await using var orders = await _permissions.ConnectAsync(Server, ShippedPermissions.Orders);
+        await using var orders = await Permissions.ConnectAsync(Server, ShippedPermissions.Orders);
         var genuine = Guid.CreateVersion7();
         Assert.That(await TryJetStreamPublishAsync(orders, genuine), Is.EqualTo("stored"), "the same publish by orderhost-orders");
         Assert.That(await Operator.CountForOrderAsync(OrderCreatedEvents.Subject, genuine), Is.EqualTo(1));
@@ -89,12 +64,12 @@ public sealed class PermissionDenialTests
     [Test]
     public async Task Notifications_user_cannot_pull_from_payment_processor_and_its_delivered_count_is_unchanged()
     {
-        var before = (await Operator.FindConsumerAsync(PaymentProcessor))!;
+        var before = (await Operator.FindConsumerAsync(PaymentConsumers.Processor))!;
         Assert.That(before.NumPending, Is.GreaterThan(0), "something to pull, so a successful pull would show");
-        await using var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
+        await using var notifications = await Permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
 
         var pulled = await TryPullOneAsync(notifications, ShippedPermissions.Notifications);
-        var lookup = await TryAsync(() => notifications.JetStream.GetConsumerAsync(Stream, PaymentProcessor).AsTask());
+        var lookup = await TryAsync(() => notifications.JetStream.GetConsumerAsync(BrokerProbe.OrdersStream, PaymentConsumers.Processor).AsTask());
 
         using (Assert.EnterMultipleScope())
         {
@@ -103,7 +78,7 @@ public sealed class PermissionDenialTests
         }
 
         await notifications.WaitForServerErrorAsync("Permissions Violation for Publish to \"$JS.API.CONSUMER.MSG.NEXT.ORDERS.payment-processor\"");
-        var after = (await Operator.FindConsumerAsync(PaymentProcessor))!;
+        var after = (await Operator.FindConsumerAsync(PaymentConsumers.Processor))!;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(after.Delivered.ConsumerSeq, Is.EqualTo(before.Delivered.ConsumerSeq), "payment-processor delivered count");
@@ -112,7 +87,7 @@ public sealed class PermissionDenialTests
         }
 
         // The same pull by orderhost-payments gets the message: the probe itself works. Nak it back.
-        await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
+        await using var payments = await Permissions.ConnectAsync(Server, ShippedPermissions.Payments);
         Assert.That(await TryPullOneAsync(payments, ShippedPermissions.Payments, nakAfterwards: true), Does.StartWith("message on orders.created"), "the same pull by orderhost-payments");
     }
 
@@ -120,9 +95,9 @@ public sealed class PermissionDenialTests
     public async Task A_module_writes_dead_letter_entries_but_not_the_settled_markers_that_would_stop_them()
     {
         var sequence = ulong.MaxValue - (ulong)Random.Shared.Next(1, 1_000_000);
-        var marker = $"dlq.orders.{sequence}.settled";
-        var entry = $"dlq.orders.{sequence}.paid.{Guid.CreateVersion7():D}";
-        await using var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
+        var marker = DeadLetterSubject.Settled(sequence);
+        var entry = DeadLetterSubject.Entry(sequence, PaymentEvents.Succeeded.Subject, Guid.CreateVersion7());
+        await using var notifications = await Permissions.ConnectAsync(Server, ShippedPermissions.Notifications);
 
         var markerOutcome = await TryPublishAsync(notifications, marker);
         var entryOutcome = await TryPublishAsync(notifications, entry);
@@ -136,16 +111,16 @@ public sealed class PermissionDenialTests
         await notifications.WaitForServerErrorAsync($"Permissions Violation for Publish to \"{marker}\"");
 
         // The operator, who replays and deletes, may write it.
-        await using var @operator = await _permissions.ConnectAsync(Server, ShippedPermissions.Operator);
+        await using var @operator = await Permissions.ConnectAsync(Server, ShippedPermissions.Operator);
         Assert.That(await TryPublishAsync(@operator, marker), Is.EqualTo("stored"), $"{marker} by orderhost-operator");
     }
 
     [Test]
     public async Task Payments_user_cannot_read_the_idempotency_keys_but_reads_the_ledger_as_it_needs()
     {
-        await using var payments = await _permissions.ConnectAsync(Server, ShippedPermissions.Payments);
-        await using var orders = await _permissions.ConnectAsync(Server, ShippedPermissions.Orders);
-        var history = $"orders.*.{_paidOrderId:D}";
+        await using var payments = await Permissions.ConnectAsync(Server, ShippedPermissions.Payments);
+        await using var orders = await Permissions.ConnectAsync(Server, ShippedPermissions.Orders);
+        var history = OrderHistory.Filter(_paidOrderId);
 
         var store = await TryAsync(() => payments.KeyValue.GetStoreAsync("idempotency-keys").AsTask());
         var directGet = await TryRequestAsync(payments, "$JS.API.DIRECT.GET.KV_idempotency-keys", Encoding.UTF8.GetBytes("{\"last_by_subj\":\"$KV.idempotency-keys.x\"}"));
@@ -211,7 +186,7 @@ public sealed class PermissionDenialTests
         var inbox = $"{user.InboxPrefix}.pull.{Guid.NewGuid():N}";
         await using var replies = await client.Connection.SubscribeCoreAsync(inbox, serializer: NatsRawSerializer<byte[]>.Default);
         await client.Connection.PublishAsync(
-            $"$JS.API.CONSUMER.MSG.NEXT.{Stream}.{PaymentProcessor}",
+            $"$JS.API.CONSUMER.MSG.NEXT.{BrokerProbe.OrdersStream}.{PaymentConsumers.Processor}",
             Encoding.UTF8.GetBytes("{\"batch\":1,\"no_wait\":true}"),
             replyTo: inbox,
             serializer: NatsRawSerializer<byte[]>.Default);

@@ -7,6 +7,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using OrderHost.Messaging;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
@@ -17,46 +18,29 @@ namespace OrderHost.Tests.Security;
 /// Orders, Payments, Notifications), the whole pipeline works, and the server refused nothing the host did.
 /// </summary>
 [TestFixture]
-public sealed class PermissionPipelineTests
+public sealed class PermissionPipelineTests : ShippedPermissionsFixture
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly string[] CreatedConsumers = [PaymentConsumers.Processor];
-    private readonly ShippedPermissions _permissions = ShippedPermissions.WithRandomPasswords();
     private readonly string _apiKey = $"pipeline-admin-{Guid.NewGuid():N}";
-    private SecureNatsServer? _server;
     private RunningOrderHost? _host;
-    private BrokerProbe? _operator;
-
-    private SecureNatsServer Server => _server!;
 
     private OrderApiClient Api => _host!.Api;
 
     [OneTimeSetUp]
-    public async Task StartServerAndHostAsync()
+    public async Task StartHostAsync()
     {
-        _server = await _permissions.StartServerAsync();
-        var settings = _permissions.HostSettings();
+        var settings = Permissions.HostSettings();
         settings["Admin:ApiKey"] = _apiKey;
         _host = await RunningOrderHost.StartAsync(Server.Url, settings);
-        _operator = _permissions.OperatorProbe(Server);
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public async Task StopHostAsync()
     {
         if (_host is not null)
         {
             await _host.DisposeAsync();
-        }
-
-        if (_operator is not null)
-        {
-            await _operator.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
         }
     }
 
@@ -73,8 +57,8 @@ public sealed class PermissionPipelineTests
         {
             Assert.That(paidState.Status, Is.EqualTo("paid"));
             Assert.That(failedState.Status, Is.EqualTo("payment_failed"));
-            Assert.That(await _operator!.CountForOrderAsync(NotificationEvents.Notified.Subject, paid), Is.EqualTo(1), "orders.notified of the paid order");
-            Assert.That(await _operator.CountForOrderAsync(NotificationEvents.Notified.Subject, failed), Is.EqualTo(1), "orders.notified of the failed order");
+            Assert.That(await Operator.CountForOrderAsync(NotificationEvents.Notified.Subject, paid), Is.EqualTo(1), "orders.notified of the paid order");
+            Assert.That(await Operator.CountForOrderAsync(NotificationEvents.Notified.Subject, failed), Is.EqualTo(1), "orders.notified of the failed order");
         }
 
         await AssertEachIdentityConnectedAsItsUserAsync();
@@ -87,11 +71,11 @@ public sealed class PermissionPipelineTests
         var orderId = Guid.CreateVersion7();
         var body = OrderCreatedEvents.Version2(orderId, OrderBodies.UniqueCustomerId(), 10m);
         body["version"] = 99;
-        await _operator!.PublishAsync(OrderCreatedEvents.Subject, OrderCreatedEvents.Bytes(body), OrderCreatedEvents.Headers(orderId));
+        await Operator.PublishAsync(OrderCreatedEvents.Subject, OrderCreatedEvents.Bytes(body), OrderCreatedEvents.Headers(orderId));
 
         // payment-processor writes as orderhost-payments.
         var letters = await Eventually.Until(
-            async () => (await _operator.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
+            async () => (await Operator.ReadMessagesAsync(DeadLetterSubject.OfStep(OrderEvents.Created.Subject), BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
             list => list.Count == CreatedConsumers.Length,
             "a dead letter from payment-processor",
             Patience);
@@ -121,10 +105,10 @@ public sealed class PermissionPipelineTests
             ["acceptedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["processedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        await using (var notifications = await _permissions.ConnectAsync(Server, ShippedPermissions.Notifications))
+        await using (var notifications = await Permissions.ConnectAsync(Server, ShippedPermissions.Notifications))
         {
             var ack = await notifications.JetStream.PublishAsync(
-                $"dlq.orders.{ulong.MaxValue}.paid.{forged:D}",
+                DeadLetterSubject.Entry(ulong.MaxValue, PaymentEvents.Succeeded.Subject, forged),
                 Encoding.UTF8.GetBytes(paid.ToJsonString()),
                 NatsRawSerializer<byte[]>.Default,
                 headers: new NatsHeaders { [MessageHeaders.DeadLetterReason] = "handler failed", [MessageHeaders.DeadLetterConsumer] = NotificationConsumers.Paid });
@@ -135,7 +119,7 @@ public sealed class PermissionPipelineTests
         var replay = await AdminAsync(HttpMethod.Post, $"/admin/dead-letters/{sequence}/replay");
         TestContext.Out.WriteLine($"replay of the forged dead letter #{sequence}: {replay}");
 
-        Assert.That(await _operator!.CountForOrderAsync(PaymentEvents.Succeeded.Subject, forged), Is.Zero, "orders.paid of an order no payment was ever made for");
+        Assert.That(await Operator.CountForOrderAsync(PaymentEvents.Succeeded.Subject, forged), Is.Zero, "orders.paid of an order no payment was ever made for");
     }
 
     private async Task<ulong> FindDeadLetterAsync(Guid orderId)

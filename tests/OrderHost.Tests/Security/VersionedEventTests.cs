@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using OrderHost.Notifications.Contracts;
+using OrderHost.Orders.Contracts;
 using OrderHost.Payments.Contracts;
 using OrderHost.Tests.Infrastructure;
 
@@ -54,7 +55,7 @@ public sealed class VersionedEventTests : OrderHostFixture
         await Broker.PublishAsync(OrderCreatedEvents.Subject, OrderCreatedEvents.Bytes(body), OrderCreatedEvents.Headers(orderId));
 
         var letters = await Eventually.Until(
-            async () => (await Broker.ReadMessagesAsync("dlq.orders.*.created.*", BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
+            async () => (await Broker.ReadMessagesAsync(DeadLetterSubject.OfStep(OrderEvents.Created.Subject), BrokerProbe.DeadLetterStream)).Where(m => m.OrderId == orderId).ToList(),
             list => list.Count == 1,
             "a dead letter from payment-processor",
             Patience);

@@ -3,9 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NATS.Client.Core;
 using OrderHost.Orders.Contracts;
-using OrderHost.Tests.Infrastructure;
 
-namespace OrderHost.Tests.Security;
+namespace OrderHost.Tests.Infrastructure;
 
 /// <summary>
 /// <c>orders.created</c> bodies as another (older, newer or hostile) publisher would put them straight
