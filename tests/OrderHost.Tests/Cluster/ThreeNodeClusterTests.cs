@@ -250,7 +250,13 @@ public sealed class ThreeNodeClusterTests : ClusterHostFixture
         var replay = new ConsumerReplay(Broker.JetStream, Options.Create(NatsOptions.For(OrderLedger.Definition)));
         foreach (var durable in Durables)
         {
-            Assert.That(await replay.ReplayAsync(durable, 1, null, CancellationToken.None), Is.EqualTo(1UL), $"{durable} moved back to the first sequence");
+            // The thawed node may have led this consumer's group: until it is re-elected the server answers 503; ask again.
+            var start = await Eventually.Until(
+                () => replay.ReplayAsync(durable, 1, null, CancellationToken.None),
+                _ => true,
+                $"{durable} to accept the replay",
+                LoadPhaseTimeout);
+            Assert.That(start, Is.EqualTo(1UL), $"{durable} moved back to the first sequence");
         }
 
         var lagging = (await Broker.JetStream.GetStreamAsync(OrdersStream)).Info.Cluster;
