@@ -17,11 +17,13 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ChildLaunch _launch;
     private int _disposed;
+    private int? _exitCode;
 
     private HostProcess(ChildLaunch launch, Process process, Uri baseAddress)
     {
         _launch = launch;
         _process = process;
+        Id = process.Id;
         BaseAddress = baseAddress;
         StandardOutput = new RecentOutput(launch.OutputCapacityBytes);
         StandardError = new RecentOutput(launch.OutputCapacityBytes);
@@ -33,11 +35,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public int Id => _process.Id;
+    public int Id { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _exitCode is not null || _process.HasExited;
 
-    public int ExitCode => _process.ExitCode;
+    /// <summary>Its exit code, also once disposed.</summary>
+    public int ExitCode => _exitCode ?? _process.ExitCode;
 
     public RecentOutput StandardOutput { get; }
 
@@ -109,7 +112,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the host shuts down as it would when its container stops.</summary>
-    public void Terminate() => PosixSignal.Terminate(_process.Id);
+    public void Terminate() => PosixSignal.Terminate(Id);
 
     /// <summary>True when it exited within <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -130,7 +133,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGTERM, then its exit code; killed, and a <see cref="TimeoutException"/>, when it does not exit within <paramref name="timeout"/>.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {
-        if (!_process.HasExited && PosixSignal.TryTerminate(_process.Id) && !await WaitForExitAsync(timeout).ConfigureAwait(false))
+        if (!_process.HasExited && PosixSignal.TryTerminate(Id) && !await WaitForExitAsync(timeout).ConfigureAwait(false))
         {
             await KillAsync().ConfigureAwait(false);
             throw new TimeoutException($"{this} did not exit within {timeout.TotalSeconds:0} s of SIGTERM; killed it.\n{OutputTail()}");
@@ -183,7 +186,7 @@ public sealed class HostProcess : IAsyncDisposable
             : $"--- {Name}: last {stdout.Count} lines of stdout ---\n{string.Join('\n', stdout)}\n--- last {stderr.Count} lines of stderr ---\n{string.Join('\n', stderr)}";
     }
 
-    public override string ToString() => $"{Name} (pid {_process.Id}, {BaseAddress})";
+    public override string ToString() => $"{Name} (pid {Id}, {BaseAddress})";
 
     /// <summary>Stops it if it still runs (SIGTERM within the launch's grace, else SIGKILL) and reads its output to the end.</summary>
     public async ValueTask DisposeAsync()
@@ -195,7 +198,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         try
         {
-            if (_launch.StopGrace > TimeSpan.Zero && !_process.HasExited && PosixSignal.TryTerminate(_process.Id))
+            if (_launch.StopGrace > TimeSpan.Zero && !_process.HasExited && PosixSignal.TryTerminate(Id))
             {
                 await WaitForExitAsync(_launch.StopGrace).ConfigureAwait(false);
             }
@@ -211,6 +214,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
         finally
         {
+            _exitCode = _process.HasExited ? _process.ExitCode : -1;
             ChildProcesses.Release(_process);
         }
     }
