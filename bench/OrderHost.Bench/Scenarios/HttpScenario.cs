@@ -30,17 +30,14 @@ internal sealed class HttpScenario(BenchContext context, string? syncInterval) :
         observer.Tracker = tracker;
         var failures = new PostFailures();
         var postTicks = new long[orders];
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
-        var seenBefore = observer.Seen;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
-        {
-            await ClosedLoopAsync(http, orders, options.Concurrency, (i, sent, outcome, done) =>
+        var seenBefore = observer.Seen;
+        var phase = await MeasuredPhase.RunAsync(
+            env,
+            BenchHost.StreamName,
+            label,
+            first => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}",
+            _ => ClosedLoopAsync(http, orders, options.Concurrency, (i, sent, outcome, done) =>
             {
                 if (outcome.OrderId is { } id)
                 {
@@ -52,23 +49,26 @@ internal sealed class HttpScenario(BenchContext context, string? syncInterval) :
                 {
                     failures.Add(outcome);
                 }
-            }, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, tracker.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
-        {
-            Accepted = accepted,
-            NotAccepted = failures.Count,
-            AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
-            Post = LatencySummary.FromTicks(postTicks.Where(t => t > 0)),
-        };
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
-        var failure = failures.Describe() ?? incomplete;
-        return [new RunResult(Name, run, env.SyncInterval, metrics, failure)];
+            }, cancellationToken),
+            tracker,
+            () => tracker.Started,
+            watched,
+            options.CompletionTimeout,
+            cancellationToken).ConfigureAwait(false);
+        var metrics = WithPosts(
+            Measure.Metrics(orders, tracker, phase.First, phase.Usage, phase.Settle, observer.Seen - seenBefore), tracker.Started, failures, phase.First, lastAccepted, postTicks);
+        metrics = await phase.WithHopsAsync(metrics, env.JetStream, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        return [new RunResult(Name, run, env.SyncInterval, metrics, failures.Describe() ?? phase.Incomplete)];
     }
+
+    /// <summary>What the POSTs of a phase add to its metrics: accepted and refused orders, accepted/s, POST latency.</summary>
+    internal static RunMetrics WithPosts(RunMetrics metrics, int accepted, PostFailures failures, long first, long lastAccepted, long[] postTicks) => metrics with
+    {
+        Accepted = accepted,
+        NotAccepted = failures.Count,
+        AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
+        Post = LatencySummary.FromTicks(postTicks.Where(t => t > 0)),
+    };
 
     /// <summary>Closed-loop warm-up over HTTP (JIT, connection pool, Kestrel), awaited until every consumer is idle.</summary>
     internal static async Task WarmUpAsync(BenchEnvironment env, NotifiedObserver observer, BenchOptions options, Task[] watched, CancellationToken cancellationToken)

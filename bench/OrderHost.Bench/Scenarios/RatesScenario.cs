@@ -40,34 +40,28 @@ internal sealed class RatesScenario(BenchContext context, string? syncInterval) 
         long lastSend = 0;
         long lastAccepted = 0;
 
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
         var seenBefore = observer.Seen;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
+        var phase = await MeasuredPhase.RunAsync(
+            env,
+            BenchHost.StreamName,
+            label,
+            _ => $"sent {loop.Sent,6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}",
+            first => loop.RunAsync(first, SendAsync, cancellationToken),
+            tracker,
+            () => tracker.Started,
+            watched,
+            options.CompletionTimeout,
+            cancellationToken).ConfigureAwait(false);
+        var first = phase.First;
+        var metrics = HttpScenario.WithPosts(
+            Measure.Metrics(orders, tracker, first, phase.Usage, phase.Settle, observer.Seen - seenBefore), tracker.Started, failures, first, lastAccepted, fromSchedule) with
         {
-            await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, tracker.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
-        {
-            Accepted = accepted,
-            NotAccepted = failures.Count,
-            AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
             TargetRate = rate,
             SendRate = lastSend > first && orders > 1 ? Math.Round((orders - 1) / Measure.Seconds(lastSend - first), 1) : null,
             MaxSendLagMs = Math.Round(Measure.Seconds(maxLag) * 1000, 3),
-            Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
         };
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
-        var failure = failures.Describe() ?? incomplete;
-        return new RunResult(name, run, env.SyncInterval, metrics, failure);
+        metrics = await phase.WithHopsAsync(metrics, env.JetStream, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        return new RunResult(name, run, env.SyncInterval, metrics, failures.Describe() ?? phase.Incomplete);
 
         async Task SendAsync(int i, long scheduled)
         {
