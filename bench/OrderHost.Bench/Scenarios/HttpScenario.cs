@@ -18,26 +18,14 @@ internal sealed class HttpScenario(BenchContext context, string? syncInterval) :
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: true, options.Concurrency, cancellationToken).ConfigureAwait(false);
-        await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
-        Task[] watched = [observer.Loop];
-        var http = env.Http!;
-
-        await WarmUpAsync(env, observer, options, watched, cancellationToken).ConfigureAwait(false);
-
-        var orders = options.HttpOrders;
-        var tracker = new CompletionTracker(orders);
-        observer.Tracker = tracker;
-        var failures = new PostFailures();
+        await using var rig = await HttpRig.StartAsync(context, syncInterval, options.Concurrency, options.HttpOrders, cancellationToken).ConfigureAwait(false);
+        var (orders, tracker, failures) = (rig.Orders, rig.Tracker, rig.Failures);
         var postTicks = new long[orders];
         long lastAccepted = 0;
-        var seenBefore = observer.Seen;
-        var phase = await MeasuredPhase.RunAsync(
-            env,
-            BenchHost.StreamName,
+        var phase = await rig.MeasureAsync(
             label,
             first => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}",
-            _ => ClosedLoopAsync(http, orders, options.Concurrency, (i, sent, outcome, done) =>
+            _ => ClosedLoopAsync(rig.Http, orders, options.Concurrency, (i, sent, outcome, done) =>
             {
                 if (outcome.OrderId is { } id)
                 {
@@ -50,25 +38,10 @@ internal sealed class HttpScenario(BenchContext context, string? syncInterval) :
                     failures.Add(outcome);
                 }
             }, cancellationToken),
-            tracker,
-            () => tracker.Started,
-            watched,
-            options.CompletionTimeout,
             cancellationToken).ConfigureAwait(false);
-        var metrics = WithPosts(
-            Measure.Metrics(orders, tracker, phase.First, phase.Usage, phase.Settle, observer.Seen - seenBefore), tracker.Started, failures, phase.First, lastAccepted, postTicks);
-        metrics = await phase.WithHopsAsync(metrics, env.JetStream, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
-        return [new RunResult(Name, run, env.SyncInterval, metrics, failures.Describe() ?? phase.Incomplete)];
+        var metrics = await rig.WithHopsAsync(phase, rig.Metrics(phase, lastAccepted, postTicks), cancellationToken).ConfigureAwait(false);
+        return [new RunResult(Name, run, rig.SyncInterval, metrics, rig.Failure(phase))];
     }
-
-    /// <summary>What the POSTs of a phase add to its metrics: accepted and refused orders, accepted/s, POST latency.</summary>
-    internal static RunMetrics WithPosts(RunMetrics metrics, int accepted, PostFailures failures, long first, long lastAccepted, long[] postTicks) => metrics with
-    {
-        Accepted = accepted,
-        NotAccepted = failures.Count,
-        AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
-        Post = LatencySummary.FromTicks(postTicks.Where(t => t > 0)),
-    };
 
     /// <summary>Closed-loop warm-up over HTTP (JIT, connection pool, Kestrel), awaited until every consumer is idle.</summary>
     internal static async Task WarmUpAsync(BenchEnvironment env, NotifiedObserver observer, BenchOptions options, Task[] watched, CancellationToken cancellationToken)
