@@ -69,7 +69,7 @@ try
 
     if (options.HostProcess)
     {
-        hostDll = HostProcess.Locate(options.HostDll, repositoryRoot);
+        hostDll = OutOfProcessHost.Locate(options.HostDll, repositoryRoot);
     }
 }
 catch (InvalidOperationException ex)
@@ -82,7 +82,7 @@ var context = new BenchContext(options, binary, hostDll);
 HostProcessInfo? hostProcess = null;
 if (hostDll is not null)
 {
-    var (serverGc, concurrentGc) = HostProcess.GcSettings(hostDll);
+    var (serverGc, concurrentGc) = OutOfProcessHost.GcSettings(hostDll);
     hostProcess = new HostProcessInfo(
         hostDll,
         serverGc,

@@ -54,10 +54,16 @@ public sealed class RecentOutput(int capacityBytes = RecentOutput.DefaultCapacit
     /// <summary>Reads the redirected stdout and stderr of a started process into this window.</summary>
     public void Attach(Process process)
     {
+        Attach(process.StandardOutput.BaseStream);
+        Attach(process.StandardError.BaseStream);
+    }
+
+    /// <summary>Reads one stream (e.g. only stderr) into this window until it closes.</summary>
+    public void Attach(Stream stream)
+    {
         lock (_drains)
         {
-            _drains.Add(Task.Run(() => DrainAsync(process.StandardOutput.BaseStream)));
-            _drains.Add(Task.Run(() => DrainAsync(process.StandardError.BaseStream)));
+            _drains.Add(Task.Run(() => DrainAsync(stream)));
         }
     }
 

@@ -110,7 +110,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         BenchContext context, string url, int maxHttpConnections, INatsJSContext jetStream, CancellationToken cancellationToken)
     {
         BenchHost host = context.HostDll is { } dll
-            ? await HostProcess.StartAsync(dll, url, cancellationToken).ConfigureAwait(false)
+            ? await OutOfProcessHost.StartAsync(dll, url, cancellationToken).ConfigureAwait(false)
             : await InProcessHost.StartAsync(url, cancellationToken).ConfigureAwait(false);
         var http = NewHttpClient(host.BaseAddress, maxHttpConnections);
         try

@@ -6,7 +6,7 @@ namespace OrderHost.Bench.Infrastructure;
 
 /// <summary>
 /// The application under test, with all modules, listening on 127.0.0.1: inside the benchmark process
-/// (<see cref="InProcessHost"/>) or as the shipped OrderHost.dll in a child process (<see cref="HostProcess"/>).
+/// (<see cref="InProcessHost"/>) or as the shipped OrderHost.dll in a child process (<see cref="OutOfProcessHost"/>).
 /// What both share: the topology they declare and the readiness wait.
 /// </summary>
 internal abstract class BenchHost(Uri baseAddress) : IAsyncDisposable

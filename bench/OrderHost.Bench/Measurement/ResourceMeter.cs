@@ -9,7 +9,7 @@ namespace OrderHost.Bench.Measurement;
 internal sealed class ResourceMeter : IAsyncDisposable
 {
     private readonly NatsServer? _server;
-    private readonly HostProcess? _host;
+    private readonly OutOfProcessHost? _host;
     private readonly TimeSpan _cpuStart;
     private readonly TimeSpan _serverCpuStart;
     private readonly TimeSpan _hostCpuStart;
@@ -27,7 +27,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     private readonly (double Busy, double Total)? _machineStart = MachineCpu.Read();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
-    private ResourceMeter(NatsServer? server, HostProcess? host)
+    private ResourceMeter(NatsServer? server, OutOfProcessHost? host)
     {
         _server = server;
         _host = host;
@@ -51,7 +51,7 @@ internal sealed class ResourceMeter : IAsyncDisposable
     public static async Task<ResourceMeter> StartAsync(BenchEnvironment env, CancellationToken cancellationToken)
     {
         var serverStart = env.Server is null ? null : await ServerCounters.ReadAsync(env.Server, cancellationToken).ConfigureAwait(false);
-        return new ResourceMeter(env.Server, env.Host as HostProcess) { _serverStart = serverStart };
+        return new ResourceMeter(env.Server, env.Host as OutOfProcessHost) { _serverStart = serverStart };
     }
 
     public async Task<ResourceUsage> StopAsync()

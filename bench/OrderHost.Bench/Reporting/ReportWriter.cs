@@ -207,12 +207,14 @@ internal static class ReportWriter
             : "—";
 
     private static string RowLabel(ScenarioReport row)
-        => row.Scenario switch
+        => (row.Scenario, row.Name.Split('@')) switch
         {
-            ScenarioNames.Rates => $"rates @ {row.Name.Split('@')[1]}/s",
-            ScenarioNames.RawRates => $"raw @ {row.Name.Split('@')[1]}/s",
-            ScenarioNames.RawGuardedRates => $"raw-guarded @ {row.Name.Split('@')[1]}/s",
-            ScenarioNames.Growth => string.Create(CultureInfo.InvariantCulture, $"pipeline, {long.Parse(row.Name.Split('@')[1], CultureInfo.InvariantCulture):#,0} stored"),
+            (ScenarioNames.Rates, [_, var rate]) => $"rates @ {rate}/s",
+            (ScenarioNames.RawRates, [_, var rate]) => $"raw @ {rate}/s",
+            (ScenarioNames.RawGuardedRates, [_, var rate]) => $"raw-guarded @ {rate}/s",
+            (ScenarioNames.Growth, [_, var stored]) => string.Create(CultureInfo.InvariantCulture, $"pipeline, {long.Parse(stored, CultureInfo.InvariantCulture):#,0} stored"),
+
+            // A run that failed before its first rate or prefill is reported under the scenario's own name.
             _ => row.Name,
         };
 

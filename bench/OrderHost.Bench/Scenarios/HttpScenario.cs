@@ -18,29 +18,14 @@ internal sealed class HttpScenario(BenchContext context, string? syncInterval) :
     {
         var options = context.Options;
         var label = Measure.Label(Name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(context, syncInterval, withHost: true, options.Concurrency, cancellationToken).ConfigureAwait(false);
-        await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
-        Task[] watched = [observer.Loop];
-        var http = env.Http!;
-
-        await WarmUpAsync(env, observer, options, watched, cancellationToken).ConfigureAwait(false);
-
-        var orders = options.HttpOrders;
-        var tracker = new CompletionTracker(orders);
-        observer.Tracker = tracker;
-        var failures = new PostFailures();
+        await using var rig = await HttpRig.StartAsync(context, syncInterval, options.Concurrency, options.HttpOrders, cancellationToken).ConfigureAwait(false);
+        var (orders, tracker, failures) = (rig.Orders, rig.Tracker, rig.Failures);
         var postTicks = new long[orders];
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
-        var seenBefore = observer.Seen;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
         long lastAccepted = 0;
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
-        {
-            await ClosedLoopAsync(http, orders, options.Concurrency, (i, sent, outcome, done) =>
+        var phase = await rig.MeasureAsync(
+            label,
+            first => $"accepted {tracker.Started,6}/{orders} failed {failures.Count} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}",
+            _ => ClosedLoopAsync(rig.Http, orders, options.Concurrency, (i, sent, outcome, done) =>
             {
                 if (outcome.OrderId is { } id)
                 {
@@ -52,22 +37,10 @@ internal sealed class HttpScenario(BenchContext context, string? syncInterval) :
                 {
                     failures.Add(outcome);
                 }
-            }, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, tracker.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
-        {
-            Accepted = accepted,
-            NotAccepted = failures.Count,
-            AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
-            Post = LatencySummary.FromTicks(postTicks.Where(t => t > 0)),
-        };
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
-        var failure = failures.Describe() ?? incomplete;
-        return [new RunResult(Name, run, env.SyncInterval, metrics, failure)];
+            }, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        var metrics = await rig.WithHopsAsync(phase, rig.Metrics(phase, lastAccepted, postTicks), cancellationToken).ConfigureAwait(false);
+        return [new RunResult(Name, run, rig.SyncInterval, metrics, rig.Failure(phase))];
     }
 
     /// <summary>Closed-loop warm-up over HTTP (JIT, connection pool, Kestrel), awaited until every consumer is idle.</summary>

@@ -49,21 +49,19 @@ internal sealed class PipelineScenario(BenchContext context, string? syncInterva
         var tracker = new CompletionTracker(orders);
         observer.Tracker = tracker;
         var counters = new PublishCounters();
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
         var seenBefore = observer.Seen;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
-        {
-            await PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore);
+        var phase = await MeasuredPhase.RunAsync(
+            env,
+            BenchHost.StreamName,
+            label,
+            first => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} notified {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}",
+            _ => PublishAsync(env.JetStream, orders, tracker, counters, cancellationToken),
+            tracker,
+            () => orders,
+            watched,
+            options.CompletionTimeout,
+            cancellationToken).ConfigureAwait(false);
+        var metrics = Measure.Metrics(orders, tracker, phase.First, phase.Usage, phase.Settle, observer.Seen - seenBefore);
         if (prefilled is { } p)
         {
             metrics = metrics with
@@ -75,8 +73,8 @@ internal sealed class PipelineScenario(BenchContext context, string? syncInterva
             };
         }
 
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
-        return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
+        metrics = await phase.WithHopsAsync(metrics, env.JetStream, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
+        return [new RunResult(Name, run, env.SyncInterval, metrics, phase.Incomplete)];
     }
 
     private Task PublishAsync(INatsJSContext js, int count, CompletionTracker tracker, PublishCounters counters, CancellationToken cancellationToken)

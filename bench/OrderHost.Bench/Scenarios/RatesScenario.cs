@@ -21,17 +21,8 @@ internal sealed class RatesScenario(BenchContext context, string? syncInterval) 
     {
         var options = Context.Options;
         var label = Measure.Label(name, run, options.Runs);
-        await using var env = await BenchEnvironment.CreateAsync(Context, ServerSyncInterval, withHost: true, MaxInFlight, cancellationToken).ConfigureAwait(false);
-        await using var observer = await NotifiedObserver.StartAsync(env.JetStream, cancellationToken).ConfigureAwait(false);
-        Task[] watched = [observer.Loop];
-        var http = env.Http!;
-
-        await HttpScenario.WarmUpAsync(env, observer, options, watched, cancellationToken).ConfigureAwait(false);
-
-        var orders = options.RateOrders;
-        var tracker = new CompletionTracker(orders);
-        observer.Tracker = tracker;
-        var failures = new PostFailures();
+        await using var rig = await HttpRig.StartAsync(Context, ServerSyncInterval, MaxInFlight, options.RateOrders, cancellationToken).ConfigureAwait(false);
+        var (orders, tracker, failures, http) = (rig.Orders, rig.Tracker, rig.Failures, rig.Http);
         var fromSchedule = new long[orders];
         var bodies = Enumerable.Range(0, orders).Select(OrderFactory.HttpBody).ToArray();
         using var inFlight = new SemaphoreSlim(MaxInFlight, MaxInFlight);
@@ -40,34 +31,20 @@ internal sealed class RatesScenario(BenchContext context, string? syncInterval) 
         long lastSend = 0;
         long lastAccepted = 0;
 
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
-        var seenBefore = observer.Seen;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}"))
+        var phase = await rig.MeasureAsync(
+            label,
+            _ => $"sent {loop.Sent,6}/{orders} accepted {tracker.Started,6} failed {failures.Count} notified {tracker.Completed,6}",
+            first => loop.RunAsync(first, SendAsync, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        var first = phase.First;
+        var metrics = rig.Metrics(phase, lastAccepted, fromSchedule) with
         {
-            await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, tracker.Started, options.CompletionTimeout, watched, env.JetStream, BenchHost.StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var accepted = tracker.Started;
-        var metrics = Measure.Metrics(orders, tracker, first, usage, settle, observer.Seen - seenBefore) with
-        {
-            Accepted = accepted,
-            NotAccepted = failures.Count,
-            AcceptedPerS = lastAccepted > first ? Math.Round(accepted / Measure.Seconds(lastAccepted - first), 1) : null,
             TargetRate = rate,
             SendRate = lastSend > first && orders > 1 ? Math.Round((orders - 1) / Measure.Seconds(lastSend - first), 1) : null,
             MaxSendLagMs = Math.Round(Measure.Seconds(maxLag) * 1000, 3),
-            Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
         };
-        metrics = await Measure.WithHopsAsync(metrics, env.JetStream, BenchHost.StreamName, fromSequence, Measure.OrderSubjects, cancellationToken).ConfigureAwait(false);
-        var failure = failures.Describe() ?? incomplete;
-        return new RunResult(name, run, env.SyncInterval, metrics, failure);
+        metrics = await rig.WithHopsAsync(phase, metrics, cancellationToken).ConfigureAwait(false);
+        return new RunResult(name, run, rig.SyncInterval, metrics, rig.Failure(phase));
 
         async Task SendAsync(int i, long scheduled)
         {

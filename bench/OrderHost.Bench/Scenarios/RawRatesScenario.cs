@@ -30,28 +30,26 @@ internal sealed class RawRatesScenario(BenchContext context, bool guarded, strin
         var ids = Enumerable.Range(0, orders).Select(_ => Guid.CreateVersion7()).ToArray();
         var fromSchedule = new long[orders];
         var loop = new OpenLoop(rate, orders);
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
         var before = relay.Counts;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"sent {loop.Sent,6}/{orders} acked {tracker.Started,6} completed {tracker.Completed,6}"))
-        {
-            await loop.RunAsync(first, SendAsync, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, relay.Loops, env.JetStream, RawScenario.StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var metrics = relay.Metrics(orders, tracker, first, usage, settle, before) with
+        var phase = await MeasuredPhase.RunAsync(
+            env,
+            RawScenario.StreamName,
+            label,
+            _ => $"sent {loop.Sent,6}/{orders} acked {tracker.Started,6} completed {tracker.Completed,6}",
+            first => loop.RunAsync(first, SendAsync, cancellationToken),
+            tracker,
+            () => orders,
+            relay.Loops,
+            options.CompletionTimeout,
+            cancellationToken).ConfigureAwait(false);
+        var metrics = relay.Metrics(orders, tracker, phase.First, phase.Usage, phase.Settle, before) with
         {
             Accepted = tracker.Started,
             TargetRate = rate,
             Post = LatencySummary.FromTicks(fromSchedule.Where(t => t > 0)),
         };
-        metrics = await Measure.WithHopsAsync(
-            metrics, env.JetStream, RawScenario.StreamName, fromSequence, RawScenario.Subjects, cancellationToken).ConfigureAwait(false);
+        metrics = await phase.WithHopsAsync(metrics, env.JetStream, RawScenario.Subjects, cancellationToken).ConfigureAwait(false);
+        var incomplete = phase.Incomplete;
         return new RunResult(name, run, env.SyncInterval, metrics, incomplete);
 
         async Task SendAsync(int i, long scheduled)

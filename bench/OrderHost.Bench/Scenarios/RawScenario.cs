@@ -49,22 +49,21 @@ internal sealed class RawScenario(BenchContext context, bool guarded, string? sy
         var tracker = new CompletionTracker(orders);
         relay.Tracker = tracker;
         var counters = new PublishCounters();
-        var fromSequence = await HopAnalyzer.LastSequenceAsync(env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
-        Measure.SettleMemory();
         var before = relay.Counts;
-        await using var meter = await ResourceMeter.StartAsync(env, cancellationToken).ConfigureAwait(false);
-        var first = Stopwatch.GetTimestamp();
-        string? incomplete;
-        TimeSpan? settle;
-        await using (new ProgressReporter(label, () => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}"))
-        {
-            await PublishPipelinedAsync(env.JetStream, guarded, orders, options.Window, tracker, counters, cancellationToken).ConfigureAwait(false);
-            (incomplete, settle) = await Measure.CompleteAsync(tracker, orders, options.CompletionTimeout, relay.Loops, env.JetStream, StreamName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var usage = await meter.StopAsync().ConfigureAwait(false);
-        var metrics = await Measure.WithHopsAsync(
-            relay.Metrics(orders, tracker, first, usage, settle, before), env.JetStream, StreamName, fromSequence, Subjects, cancellationToken).ConfigureAwait(false);
+        var phase = await MeasuredPhase.RunAsync(
+            env,
+            StreamName,
+            label,
+            first => $"published {counters.Sent,6}/{orders} acked {counters.Acked,6} completed {tracker.Completed,6} {Measure.Rate(tracker.Completed, first)}",
+            _ => PublishPipelinedAsync(env.JetStream, guarded, orders, options.Window, tracker, counters, cancellationToken),
+            tracker,
+            () => orders,
+            relay.Loops,
+            options.CompletionTimeout,
+            cancellationToken).ConfigureAwait(false);
+        var metrics = await phase.WithHopsAsync(
+            relay.Metrics(orders, tracker, phase.First, phase.Usage, phase.Settle, before), env.JetStream, Subjects, cancellationToken).ConfigureAwait(false);
+        var incomplete = phase.Incomplete;
         return [new RunResult(Name, run, env.SyncInterval, metrics, incomplete)];
     }
 

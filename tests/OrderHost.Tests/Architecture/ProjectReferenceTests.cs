@@ -12,8 +12,9 @@ public sealed class ProjectReferenceTests
         .. ModuleAssemblies.Modules.SelectMany(m => new[] { ModuleAssemblies.NameOf(m), ModuleAssemblies.ContractsNameOf(m) }),
     ];
 
+    /// <summary>The projects of src/ and the modules kept in the test tree (tests/OrderHost.Modules.*), which follow the same rules.</summary>
     public static IEnumerable<TestCaseData> SourceProjects()
-        => SourceProjectPaths().Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(path)));
+        => SourceProjectPaths().Concat(TestTreeModulePaths()).Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(path)));
 
     [Test]
     public void Every_expected_project_is_found()
@@ -30,6 +31,11 @@ public sealed class ProjectReferenceTests
 
         Assert.That(ProjectReferenceRules.Violations(project), Is.Empty, project.ToString());
     }
+
+    private static IEnumerable<string> TestTreeModulePaths()
+        => Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Find(), "tests"), "OrderHost.Modules.*")
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.csproj", SearchOption.TopDirectoryOnly))
+            .Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> SourceProjectPaths()
     {

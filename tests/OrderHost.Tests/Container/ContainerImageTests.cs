@@ -19,7 +19,6 @@ namespace OrderHost.Tests.Container;
 [SupportedOSPlatform("linux")]
 public sealed class ContainerImageTests : NatsServerFixture
 {
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
@@ -36,13 +35,13 @@ public sealed class ContainerImageTests : NatsServerFixture
     private string? _app;
     private (int Uid, int Gid) _user;
     private int _port;
-    private Dictionary<string, string> _environment = [];
-    private ContainerProcess? _host;
+    private Dictionary<string, string?> _environment = [];
+    private HostProcess? _host;
     private OrderApiClient? _api;
 
     private ContainerImageSpec Spec => _spec ?? throw new InvalidOperationException("The Dockerfile was not read.");
 
-    private ContainerProcess HostProcess => _host ?? throw new InvalidOperationException("The host process was not started.");
+    private HostProcess Child => _host ?? throw new InvalidOperationException("The host process was not started.");
 
     private OrderApiClient Api => _api ?? throw new InvalidOperationException("The host process was not started.");
 
@@ -55,30 +54,22 @@ public sealed class ContainerImageTests : NatsServerFixture
         ContainerPublish.MakeTraversable(_root);
 
         var clock = Stopwatch.StartNew();
-        var publish = Path.Combine(_root, "publish");
-        await ContainerPublish.PublishHostAsync(publish, PublishTimeout);
+        var publish = await PublishedBuild.GetDirectoryAsync();
         var published = clock.Elapsed;
 
         // COPY --from=build /app ./ in WORKDIR /app: the image's user may read and run it, not change it.
         _app = Path.Combine(_root, "app");
         ContainerPublish.CopyReadableByAll(publish, _app);
-        _user = ContainerProcess.EffectiveUser(ContainerBaseImage.ResolveUser(Spec.User ?? throw new AssertionException("The Dockerfile's runtime stage has no USER.")));
+        _user = UnixUser.Effective(ContainerBaseImage.ResolveUser(Spec.User ?? throw new AssertionException("The Dockerfile's runtime stage has no USER.")));
         var home = ContainerPublish.PrivateDirectoryFor(Path.Combine(_root, "home"), _user);
         _port = FreePort.OnLoopback();
         _environment = ContainerEnvironment(home);
 
         clock.Restart();
-        _host = ContainerProcess.Start(Entrypoint(), _environment, _app, _user);
-        _api = new OrderApiClient(new Uri($"http://127.0.0.1:{_port}"));
-        await Eventually.Until(
-            () => HostProcess.HasExited
-                ? throw new AssertionException($"The host exited with code {HostProcess.ExitCode} while starting.\n{HostProcess.Output()}")
-                : Api.GetAsync("/health/live"),
-            r => r.Status == HttpStatusCode.OK,
-            "/health/live of the published host to answer 200",
-            StartTimeout);
+        _host = await HostProcess.StartAsync(Launch("container", Entrypoint()), HostReadiness.Live, StartTimeout, _port);
+        _api = new OrderApiClient(Child.BaseAddress);
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"published in {published.TotalSeconds:0} s; started as uid {_user.Uid} (root: {ContainerProcess.IsRoot}), live after {clock.Elapsed.TotalSeconds:0.0} s, pid {HostProcess.Id}"));
+            $"published in {published.TotalSeconds:0} s; started as uid {_user.Uid} (root: {UnixUser.IsRoot}), live after {clock.Elapsed.TotalSeconds:0.0} s, pid {Child.Id}"));
     }
 
     [OneTimeTearDown]
@@ -130,8 +121,8 @@ public sealed class ContainerImageTests : NatsServerFixture
     [Order(2)]
     public void It_runs_as_the_images_unprivileged_user()
     {
-        var (uid, gid, groups, commandLine) = HostProcess.KernelView();
-        TestContext.Out.WriteLine($"/proc/{HostProcess.Id}/status: Uid {uid}; Gid {gid}; Groups '{groups}'; cmdline '{commandLine}'");
+        var (uid, gid, groups, commandLine) = Child.KernelView();
+        TestContext.Out.WriteLine($"/proc/{Child.Id}/status: Uid {uid}; Gid {gid}; Groups '{groups}'; cmdline '{commandLine}'");
         var expectedUid = string.Join('\t', Enumerable.Repeat(_user.Uid.ToString(CultureInfo.InvariantCulture), 4));
         var expectedGid = string.Join('\t', Enumerable.Repeat(_user.Gid.ToString(CultureInfo.InvariantCulture), 4));
         using (Assert.EnterMultipleScope())
@@ -139,7 +130,7 @@ public sealed class ContainerImageTests : NatsServerFixture
             Assert.That(commandLine, Does.EndWith("OrderHost.dll"), "the process is the host itself (setpriv exec'd it)");
             Assert.That(uid, Is.EqualTo(expectedUid), "real, effective, saved and filesystem uid");
             Assert.That(gid, Is.EqualTo(expectedGid), "real, effective, saved and filesystem gid");
-            if (ContainerProcess.IsRoot)
+            if (UnixUser.IsRoot)
             {
                 Assert.That(_user.Uid, Is.EqualTo(ContainerBaseImage.AppUserId), "the image's app user");
                 Assert.That(groups, Is.Empty, "supplementary groups (root's are cleared)");
@@ -172,7 +163,7 @@ public sealed class ContainerImageTests : NatsServerFixture
         var orderId = OrderApiClient.OrderIdOf(response);
         var order = await Api.WaitForOrderAsync(orderId, o => o.IsCompleted, "completed", CompletionTimeout);
         var lines = await Eventually.Until(
-            () => Task.FromResult(HostProcess.StandardOutput().Where(l => l.Contains(orderId.ToString("D"), StringComparison.Ordinal)).ToList()),
+            () => Task.FromResult(Child.StandardOutput.Lines().Where(l => l.Contains(orderId.ToString("D"), StringComparison.Ordinal)).ToList()),
             l => l.Count > 0,
             $"a log line naming order {orderId}",
             CompletionTimeout);
@@ -188,10 +179,10 @@ public sealed class ContainerImageTests : NatsServerFixture
     [Order(5)]
     public void Stdout_is_one_json_object_per_line_with_the_configured_timestamp()
     {
-        var stdout = HostProcess.StandardOutput();
+        var stdout = Child.StandardOutput.Lines();
         var format = Spec.Environment["Logging__Console__FormatterOptions__TimestampFormat"];
         var entries = stdout.Select(ParseLogLine).ToList();
-        TestContext.Out.WriteLine($"{stdout.Count} stdout lines, {HostProcess.StandardError().Count} stderr lines; first lines:\n{string.Join('\n', stdout.Take(4))}");
+        TestContext.Out.WriteLine($"{stdout.Count} stdout lines, {Child.StandardError.Lines().Count} stderr lines; first lines:\n{string.Join('\n', stdout.Take(4))}");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(stdout, Has.Count.GreaterThanOrEqualTo(3), "log lines on stdout");
@@ -204,7 +195,7 @@ public sealed class ContainerImageTests : NatsServerFixture
                 entries.Any(e => e.Category == "Microsoft.Hosting.Lifetime" && e.Message == $"Now listening on: http://127.0.0.1:{_port}"),
                 Is.True,
                 "a Microsoft.Hosting.Lifetime line with the listen address");
-            Assert.That(HostProcess.StandardError(), Is.Empty, "stderr (everything is logged as JSON on stdout)");
+            Assert.That(Child.StandardError.Lines(), Is.Empty, "stderr (everything is logged as JSON on stdout)");
         }
     }
 
@@ -221,17 +212,17 @@ public sealed class ContainerImageTests : NatsServerFixture
     public async Task Sigterm_stops_it_with_exit_code_0_after_which_the_healthcheck_fails()
     {
         var clock = Stopwatch.StartNew();
-        HostProcess.Terminate();
-        var exited = await HostProcess.WaitForExitAsync(StopTimeout);
-        Assert.That(exited, Is.True, $"the host to exit within {StopTimeout.TotalSeconds:0} s of SIGTERM\n{HostProcess.Output()}");
-        TestContext.Out.WriteLine($"exited with {HostProcess.ExitCode} {clock.Elapsed.TotalSeconds:0.0} s after SIGTERM; last lines:\n{string.Join('\n', HostProcess.StandardOutput().TakeLast(3))}");
+        Child.Terminate();
+        var exited = await Child.WaitForExitAsync(StopTimeout);
+        Assert.That(exited, Is.True, $"the host to exit within {StopTimeout.TotalSeconds:0} s of SIGTERM\n{Child.Output()}");
+        TestContext.Out.WriteLine($"exited with {Child.ExitCode} {clock.Elapsed.TotalSeconds:0.0} s after SIGTERM; last lines:\n{string.Join('\n', Child.StandardOutput.Lines().TakeLast(3))}");
 
         var (probeExit, probeOutput) = await RunHealthcheckAsync();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(HostProcess.ExitCode, Is.Zero, $"exit code after SIGTERM\n{HostProcess.Output()}");
+            Assert.That(Child.ExitCode, Is.Zero, $"exit code after SIGTERM\n{Child.Output()}");
             Assert.That(
-                HostProcess.StandardOutput().Select(ParseLogLine).Any(e => e.Message?.StartsWith("Application is shutting down", StringComparison.Ordinal) == true),
+                Child.StandardOutput.Lines().Select(ParseLogLine).Any(e => e.Message?.StartsWith("Application is shutting down", StringComparison.Ordinal) == true),
                 Is.True,
                 "a JSON log line announcing the shutdown");
             Assert.That(probeExit, Is.Not.Zero, $"HEALTHCHECK exit code once the host stopped; output: {probeOutput}");
@@ -242,10 +233,10 @@ public sealed class ContainerImageTests : NatsServerFixture
     /// The base image's environment and every ENV of the Dockerfile, as they are, except: the listen URL
     /// and the NATS URL point at this test's ports, and HOME/TMPDIR at a folder of the image's user.
     /// </summary>
-    private Dictionary<string, string> ContainerEnvironment(string home)
+    private Dictionary<string, string?> ContainerEnvironment(string home)
     {
-        var environment = new Dictionary<string, string>(Spec.Environment, StringComparer.Ordinal);
-        var urls = environment["ASPNETCORE_URLS"];
+        var environment = Spec.Environment.ToDictionary(e => e.Key, string? (e) => e.Value, StringComparer.Ordinal);
+        var urls = environment["ASPNETCORE_URLS"]!;
         Assert.That(urls, Does.Match(@"^http://[^/]+:\d+$"), "ASPNETCORE_URLS in the Dockerfile");
 
         // "http://+:8080" would listen on every interface; the tests keep to loopback, so the host becomes
@@ -260,7 +251,17 @@ public sealed class ContainerImageTests : NatsServerFixture
     }
 
     /// <summary>ENTRYPOINT ["dotnet", "OrderHost.dll"] with <c>dotnet</c> as the image's PATH would find it here.</summary>
-    private string[] Entrypoint() => [ContainerProcess.DotnetExecutable(), .. Spec.Entrypoint.Skip(1)];
+    private string[] Entrypoint() => [DotnetMuxer.Path, .. Spec.Entrypoint.Skip(1)];
+
+    /// <summary>A command run as the runtime stage runs it: exactly its environment, in its WORKDIR stand-in, as its user.</summary>
+    private ChildLaunch Launch(string name, string[] command) => new(name, command[0], command[1..])
+    {
+        WorkingDirectory = _app,
+        Environment = _environment,
+        InheritEnvironment = false,
+        User = _user,
+        OutputCapacityBytes = 1024 * 1024,
+    };
 
     /// <summary>
     /// The HEALTHCHECK CMD as the image's user with the container's environment. Its path is probed on the
@@ -269,9 +270,9 @@ public sealed class ContainerImageTests : NatsServerFixture
     private async Task<(int ExitCode, string Output)> RunHealthcheckAsync()
     {
         var command = Spec.HealthcheckCommand.ToArray();
-        command[0] = ContainerProcess.DotnetExecutable();
+        command[0] = DotnetMuxer.Path;
         TestContext.Out.WriteLine($"HEALTHCHECK: {string.Join(' ', command)}");
-        return await ContainerProcess.RunAsync(command, _environment, _app!, _user, ProbeTimeout);
+        return await HostProcess.RunToEndAsync(Launch("HEALTHCHECK", command), ProbeTimeout);
     }
 
     private static LogEntry ParseLogLine(string line)

@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 
 namespace OrderHost.Tests.Infrastructure;
 
 /// <summary>
-/// What the Dockerfile's build stage produces, made here: <c>dotnet publish src/Host/OrderHost.Host.csproj -c Release -o …</c>,
-/// then a copy laid out as the runtime stage's <c>COPY --from=build /app ./</c> leaves it: owned by root
+/// What the Dockerfile's build stage produces (<c>dotnet publish src/Host/OrderHost.Host.csproj -c Release -o …</c>, which
+/// <see cref="PublishedBuild"/> runs once per test run), laid out as the runtime stage's <c>COPY --from=build /app ./</c> leaves it: owned by root
 /// (the test user), readable and traversable by everyone (o+rX), writable by nobody else — the image's
 /// user can run it and cannot change it.
 /// </summary>
@@ -18,43 +17,6 @@ public static class ContainerPublish
         UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-
-    /// <summary>Publishes the host into <paramref name="outputDirectory"/>; fails with the build output when it does not succeed.</summary>
-    public static async Task PublishHostAsync(string outputDirectory, TimeSpan timeout)
-    {
-        var project = Path.Combine(RepositoryRoot.Find(), "src", "Host", "OrderHost.Host.csproj");
-        var info = new ProcessStartInfo(ContainerProcess.DotnetExecutable(),
-        [
-            "publish", project, "-c", "Release", "-o", outputDirectory, "--nologo",
-            // Leave no build servers running after the test.
-            "-nodeReuse:false", "-p:UseSharedCompilation=false",
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet publish.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish did not finish within {timeout.TotalMinutes:0} min.\n{await stdout}\n{await stderr}");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish failed with exit code {process.ExitCode}.\n{await stdout}\n{await stderr}");
-        }
-    }
 
     /// <summary>Copies a directory tree with o+rX (and no write but the owner's): directories 755, files 644, or 755 when executable.</summary>
     public static void CopyReadableByAll(string from, string to)
@@ -81,7 +43,7 @@ public static class ContainerPublish
     {
         Directory.CreateDirectory(path);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        ContainerProcess.GiveTo(path, user);
+        UnixUser.GiveTo(path, user);
         return path;
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace OrderHost.Tests.Infrastructure;
 
@@ -18,20 +17,8 @@ public static class PublishedBuild
     /// <summary>The folder holding OrderHost.dll; publishes on first use.</summary>
     public static Task<string> GetDirectoryAsync() => Directory.Value;
 
-    /// <summary>The <c>dotnet</c> muxer that runs the tests (the SDK exports its path), else the one on PATH.</summary>
-    public static string DotnetExecutable()
-    {
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
-        {
-            return fromSdk;
-        }
-
-        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "dotnet"))
-            .FirstOrDefault(File.Exists) ?? "dotnet";
-    }
+    /// <summary>The <c>dotnet</c> muxer that runs the tests.</summary>
+    public static string DotnetExecutable() => DotnetMuxer.Path;
 
     private static async Task<string> LocateOrPublishAsync()
     {
@@ -50,7 +37,10 @@ public static class PublishedBuild
 
         var project = Path.Combine(RepositoryRoot.Find(), "src", "Host", "OrderHost.Host.csproj");
         var clock = Stopwatch.StartNew();
-        var (exitCode, log) = await RunAsync(DotnetExecutable(), ["publish", project, "-c", "Release", "-o", output, "-nologo"]);
+        var (exitCode, log) = await ChildProcess.RunAsync(
+            DotnetExecutable(), RepositoryRoot.Find(), PublishTimeout,
+            // Leave no build servers running after the tests.
+            "publish", project, "-c", "Release", "-o", output, "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
         if (exitCode != 0 || !File.Exists(Path.Combine(output, EntryAssembly)))
         {
             throw new InvalidOperationException($"dotnet publish {project} failed (exit {exitCode}):\n{log}");
@@ -58,57 +48,6 @@ public static class PublishedBuild
 
         TestContext.Progress.WriteLine($"Published the host to {output} in {clock.Elapsed.TotalSeconds:0.0} s.");
         return output;
-    }
-
-    private static async Task<(int ExitCode, string Log)> RunAsync(string executable, string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(executable, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot.Find(),
-        };
-
-        ChildProcess.ForgetOuterBuild(startInfo);
-
-        var log = new StringBuilder();
-        using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(PublishTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (-1, $"timed out after {PublishTimeout}\n{log}");
-        }
-
-        process.WaitForExit();
-        lock (log)
-        {
-            return (process.ExitCode, log.ToString());
-        }
-    }
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            log.AppendLine(line);
-        }
     }
 
     private static void TryDelete(string directory)

@@ -41,7 +41,7 @@ public sealed class ShippedPermissionsDriftTests
     [Test]
     public void A_module_added_to_the_table_gets_its_own_user_with_only_its_consumer()
     {
-        var generated = PermissionsFile.Generate([.. ModuleTable.Shipped, Modules.Audit.AuditModule.Entry]);
+        var generated = PermissionsFile.Generate([.. ModuleTable.Shipped, Modules.Audit.AuditModuleEntry.Entry]);
 
         using (Assert.EnterMultipleScope())
         {

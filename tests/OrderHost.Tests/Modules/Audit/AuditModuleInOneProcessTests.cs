@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using NATS.Client.JetStream.Models;
 using OrderHost.Host.Composition;
+using OrderHost.Modules.Audit;
 using OrderHost.Tests.Infrastructure;
 
 namespace OrderHost.Tests.Modules.Audit;
@@ -10,7 +11,7 @@ namespace OrderHost.Tests.Modules.Audit;
 [TestFixture]
 public sealed class AuditModuleInOneProcessTests : OrderHostFixture
 {
-    protected override Action<WebApplicationBuilder>? ConfigureHost => b => b.AddModule(AuditModule.Entry);
+    protected override Action<WebApplicationBuilder>? ConfigureHost => b => b.AddModule(AuditModuleEntry.Entry);
 
     [Test]
     public async Task Paid_orders_are_counted_once_and_failed_ones_not_while_the_flow_completes()

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OrderHost.Tests.Modules.Audit;
+namespace OrderHost.Modules.Audit;
 
 /// <summary>The paid orders the audit module has seen, each once however often it is redelivered.</summary>
 public sealed class PaidOrderAudit
@@ -11,5 +11,6 @@ public sealed class PaidOrderAudit
 
     public bool Saw(Guid orderId) => _paid.ContainsKey(orderId);
 
-    internal void Record(Guid orderId, decimal amount) => _paid.TryAdd(orderId, amount);
+    /// <summary>True the first time the order is seen.</summary>
+    internal bool Record(Guid orderId, decimal amount) => _paid.TryAdd(orderId, amount);
 }
