@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, first command: get a nats-server >= 2.12, start it with nats-server.conf (store in
 # .data/nats), then build and run the host with all modules on http://localhost:8080.
-# Ctrl-C stops the host gracefully, then the server. Extra arguments go to the host.
+# Ctrl-C (or a TERM to this script) stops the host gracefully, then the server. Extra arguments go to the host.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -27,4 +27,14 @@ export Nats__Url="${Nats__Url:-nats://127.0.0.1:4222}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:8080}"
 dotnet build src/Host -c Release -nologo -v quiet
 echo "run: OrderHost on $ASPNETCORE_URLS (Ctrl-C to stop)" >&2
-dotnet src/Host/bin/Release/net10.0/OrderHost.dll "$@"
+dotnet src/Host/bin/Release/net10.0/OrderHost.dll "$@" &
+host_pid=$!
+# Ctrl-C or a TERM sent to this script stops the host gracefully (a background child of a script ignores SIGINT,
+# so it is passed on as TERM); the script waits until the host has settled, then the EXIT trap stops the server.
+trap 'kill -TERM "$host_pid" 2>/dev/null || true' INT TERM
+# A trapped signal ends `wait` early: wait again until the host itself has exited, and report its exit code.
+while :; do
+  if wait "$host_pid"; then status=0; else status=$?; fi
+  kill -0 "$host_pid" 2>/dev/null || break
+done
+exit "$status"
