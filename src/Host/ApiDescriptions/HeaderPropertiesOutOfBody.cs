@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Newtonsoft.Json.Linq;
 using NSwag.Generation.AspNetCore;
 using NSwag.Generation.Processors;
 using NSwag.Generation.Processors.Contexts;
@@ -9,7 +10,7 @@ namespace OrderHost.Host.ApiDescriptions;
 
 /// <summary>
 /// Header-bound properties are parameters, not body fields: the request body schema leaves them out, as
-/// <see cref="StrictJson"/> leaves them out of what a body may carry.
+/// <see cref="StrictJson"/> leaves them out of what a body may carry; so does the body's example, which can be sent as is.
 /// </summary>
 internal sealed class HeaderPropertiesOutOfBody : IOperationProcessor
 {
@@ -25,7 +26,18 @@ internal sealed class HeaderPropertiesOutOfBody : IOperationProcessor
 
         foreach (var property in bodyType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(StrictJson.IsHeaderBound))
         {
-            body.Properties.Remove(JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            body.Properties.Remove(name);
+            (body.Example as JObject)?.Remove(name);
+        }
+
+        // The example is a body to send as is: optional fields it leaves unset are left out, not sent as null.
+        if (body.Example is JObject example)
+        {
+            foreach (var unset in example.Properties().Where(p => p.Value.Type == JTokenType.Null).ToList())
+            {
+                unset.Remove();
+            }
         }
 
         return true;

@@ -26,6 +26,7 @@ internal static class OpenApiDocumentSetup
             var apiKey = new ApiKeySecurity();
             s.DocumentProcessors.Add(apiKey);
             s.DocumentProcessors.Add(new NestedSchemaNames());
+            s.DocumentProcessors.Add(new ContractSchemaDetails());
             s.OperationProcessors.Add(apiKey);
             s.OperationProcessors.Add(new HeaderPropertiesOutOfBody());
             s.OperationProcessors.Add(new ProblemResponses());

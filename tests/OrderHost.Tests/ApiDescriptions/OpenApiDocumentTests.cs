@@ -131,6 +131,48 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
         }
     }
 
+    [Test]
+    public async Task The_order_body_example_is_a_body_the_API_accepts_as_is()
+    {
+        var example = Document["components"]!["schemas"]!["PlaceOrderRequest"]!["example"]!.AsObject().DeepClone().AsObject();
+
+        var response = await Host.Api.PostOrderAsync(example, idempotencyKey: "example-" + Guid.NewGuid().ToString("N"));
+
+        Assert.That(response.Status, Is.EqualTo(System.Net.HttpStatusCode.Accepted), response.Body);
+    }
+
+    [Test]
+    public void Ids_are_uuids_and_required_strings_are_not_empty()
+    {
+        var schemas = Document["components"]!["schemas"]!.AsObject();
+        var pathOrderId = Document["paths"]!["/orders/{orderId}"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "orderId")!;
+        var emptyAllowed = schemas
+            .SelectMany(s => (s.Value!["properties"]?.AsObject() ?? []).Select(p => (Schema: s.Key, Property: p.Key, Definition: p.Value!, Required: s.Value!["required"]?.AsArray().Any(r => (string?)r == p.Key) ?? false)))
+            .Where(p => p.Required && (string?)p.Definition["type"] == "string" && (int?)p.Definition["minLength"] is null or 0)
+            .Select(p => $"{p.Schema}.{p.Property}");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Served, Does.Not.Contain("\"format\": \"guid\"").And.Not.Contain("\"format\":\"guid\""), "the registry's format name is uuid");
+            Assert.That((string?)schemas["Order"]!["properties"]!["orderId"]!["format"], Is.EqualTo("uuid"));
+            Assert.That((string?)schemas["PlaceOrderResponse"]!["properties"]!["orderId"]!["format"], Is.EqualTo("uuid"));
+            Assert.That((string?)pathOrderId["schema"]!["format"], Is.EqualTo("uuid"), "GET /orders/{orderId} answers 400 to anything else");
+            Assert.That(emptyAllowed, Is.Empty, "required strings the API refuses empty");
+        }
+    }
+
+    [Test]
+    public void Problem_details_carry_no_framework_sample_values()
+    {
+        var problem = Document["components"]!["schemas"]!["ProblemDetails"]!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(problem["properties"]!.AsObject().Where(p => p.Value!["default"] is not null).Select(p => p.Key), Is.Empty, "defaults");
+            Assert.That((string?)problem["description"], Does.Contain("RFC 9457").And.Not.Contain("UseFastEndpoints"));
+        }
+    }
+
     [TestCase("idempotencyKey")]
     [TestCase("correlationId")]
     public async Task A_body_that_carries_a_header_value_is_a_400_naming_the_field(string field)

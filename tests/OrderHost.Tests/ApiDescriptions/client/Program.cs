@@ -24,7 +24,7 @@ var placed = await client.Orders.PostAsync(Order(39.98m), r =>
     r.Headers.Add("Idempotency-Key", idempotencyKey);
     r.Headers.Add("X-Correlation-Id", correlationId);
 });
-Order? read = await client.Orders[placed!.OrderId!].GetAsync();
+Order? read = await client.Orders[placed!.OrderId!.Value].GetAsync();  // the id is format: uuid, a Guid here
 
 ProblemDetails? problem = null;
 try
