@@ -9,7 +9,8 @@ namespace OrderHost.Host.ApiDescriptions;
 /// What the generator gets wrong about the contract, put right so generated clients and validators agree with the API:
 /// ids are <c>format: uuid</c> (the registry's name; generators map it to a UUID type, not "guid"), including the order id
 /// in the path (anything else is a 400); a required string the API refuses empty has <c>minLength</c> 1 (the generator
-/// writes 0 for NotEmpty + MaximumLength); <c>ProblemDetails</c> carries no framework sample values as defaults.
+/// writes 0 for NotEmpty + MaximumLength); <c>ProblemDetails</c> carries no framework sample values as defaults; the
+/// order answers list every property as required, since the API always writes each one (null where it has no value).
 /// </summary>
 internal sealed class ContractSchemaDetails : IDocumentProcessor
 {
@@ -17,6 +18,7 @@ internal sealed class ContractSchemaDetails : IDocumentProcessor
     private const string RegistryUuid = "uuid";
     private const string OrderIdParameter = "orderId";
     private const string ProblemDetailsSchema = "ProblemDetails";
+    private static readonly string[] AnswersWrittenInFull = ["Order", "OrderStep", "PlaceOrderResponse"];
 
     public void Process(DocumentProcessorContext context)
     {
@@ -32,6 +34,14 @@ internal sealed class ContractSchemaDetails : IDocumentProcessor
             if (parameter.Kind == OpenApiParameterKind.Path && parameter.Name == OrderIdParameter && parameter.Schema is { } schema)
             {
                 schema.Format = RegistryUuid;
+            }
+        }
+
+        foreach (var answer in AnswersWrittenInFull.Where(document.Components.Schemas.ContainsKey).Select(n => document.Components.Schemas[n]))
+        {
+            foreach (var name in answer.Properties.Keys.Where(n => !answer.RequiredProperties.Contains(n)))
+            {
+                answer.RequiredProperties.Add(name);
             }
         }
 

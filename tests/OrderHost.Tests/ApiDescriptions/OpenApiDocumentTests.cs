@@ -148,7 +148,7 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
         var pathOrderId = Document["paths"]!["/orders/{orderId}"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "orderId")!;
         var emptyAllowed = schemas
             .SelectMany(s => (s.Value!["properties"]?.AsObject() ?? []).Select(p => (Schema: s.Key, Property: p.Key, Definition: p.Value!, Required: s.Value!["required"]?.AsArray().Any(r => (string?)r == p.Key) ?? false)))
-            .Where(p => p.Required && (string?)p.Definition["type"] == "string" && (int?)p.Definition["minLength"] is null or 0)
+            .Where(p => p.Required && (string?)p.Definition["type"] == "string" && (int?)p.Definition["minLength"] == 0)
             .Select(p => $"{p.Schema}.{p.Property}");
 
         using (Assert.EnterMultipleScope())
@@ -158,6 +158,27 @@ public sealed class OpenApiDocumentTests() : ServedDocumentFixture("/swagger/v1/
             Assert.That((string?)schemas["PlaceOrderResponse"]!["properties"]!["orderId"]!["format"], Is.EqualTo("uuid"));
             Assert.That((string?)pathOrderId["schema"]!["format"], Is.EqualTo("uuid"), "GET /orders/{orderId} answers 400 to anything else");
             Assert.That(emptyAllowed, Is.Empty, "required strings the API refuses empty");
+        }
+    }
+
+    [Test]
+    public async Task The_order_answers_require_every_property_and_a_real_answer_has_each_one()
+    {
+        var schemas = Document["components"]!["schemas"]!;
+        var placed = await Host.Api.PlaceOrderAsync(OrderBodies.Paid());
+        var answer = await Host.Api.WaitForOrderAsync(placed, o => o.IsCompleted, "completed");
+        var read = JsonNode.Parse((await Host.Api.GetOrderAsync(placed)).Body)!.AsObject();
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var name in new[] { "Order", "OrderStep", "PlaceOrderResponse" })
+            {
+                var properties = schemas[name]!["properties"]!.AsObject().Select(p => p.Key);
+                Assert.That(schemas[name]!["required"]?.AsArray().Select(r => (string?)r), Is.EquivalentTo(properties), $"{name} requires every property");
+            }
+
+            Assert.That(read.Select(p => p.Key), Is.EquivalentTo(schemas["Order"]!["properties"]!.AsObject().Select(p => p.Key)), "GET /orders/{orderId} writes each one");
+            Assert.That(answer.Status, Is.EqualTo("paid"));
         }
     }
 
