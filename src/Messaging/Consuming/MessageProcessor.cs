@@ -23,12 +23,16 @@ internal sealed partial class MessageProcessor(
     TimeProvider timeProvider,
     ILogger logger)
 {
+    // Named once per consumer: the ledger derives them, and they are needed for every message.
+    private readonly string _aggregateIdLogField = ledger.AggregateIdLogField;
+    private readonly string _aggregateIdTag = ledger.AggregateIdTag;
+
     public async Task ProcessAsync(INatsJSMsg<byte[]> msg, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var delivery = DescribeDelivery(msg);
         using var activity = MessageActivity.StartProcess(msg.Headers, msg.Subject, definition.DurableName);
-        var scope = new DeliveryLogScope(delivery, Activity.Current?.TraceId ?? default, ledger.AggregateIdLogField);
+        var scope = new DeliveryLogScope(delivery, Activity.Current?.TraceId ?? default, _aggregateIdLogField);
         using var deliveryScope = logger.BeginScope(scope);
 
         var outcome = await SettleAsync(msg, delivery, activity, scope, cancellationToken).ConfigureAwait(false);
@@ -57,7 +61,7 @@ internal sealed partial class MessageProcessor(
             }
             if (activity is { IsAllDataRequested: true })
             {
-                activity.SetTag(ledger.AggregateIdTag, evt.AggregateId);
+                activity.SetTag(_aggregateIdTag, evt.AggregateId);
             }
 
             scope.AggregateId = evt.AggregateId;

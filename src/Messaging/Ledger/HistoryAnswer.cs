@@ -49,7 +49,7 @@ internal sealed class HistoryAnswer(string filter)
 
         _pending = pending;
         var subject = Header(reply, "Nats-Subject");
-        if (!Matches(subject))
+        if (!SubjectPattern.Matches(filter, subject))
         {
             throw Failed($"an answer for '{subject}', which the filter does not match");
         }
@@ -57,14 +57,6 @@ internal sealed class HistoryAnswer(string filter)
         var sequence = Number(reply, "Nats-Sequence") ?? throw Failed("a reply without Nats-Sequence");
         var time = Header(reply, "Nats-Time-Stamp");
         _events.Add(new StoredEvent(subject, sequence, time.Length > 0 ? ServerTime.Parse(time) : default, reply.Data ?? []));
-    }
-
-    /// <summary>Token by token, <c>*</c> matching any one token (the ledger's filters use no <c>&gt;</c>).</summary>
-    private bool Matches(string subject)
-    {
-        var want = filter.Split('.');
-        var got = subject.Split('.');
-        return want.Length == got.Length && want.Zip(got).All(p => p.First == "*" || p.First == p.Second);
     }
 
     private InvalidOperationException Failed(string what) => new($"Reading the history '{filter}' cannot tell: {what}.");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrderHost.Messaging;
 using OrderHost.Messaging.Configuration;
 using OrderHost.Messaging.Topology;
 
